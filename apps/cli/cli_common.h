@@ -1,0 +1,49 @@
+// What every `mlpipe` command shares: the global options, the mapping from a
+// Status to an exit code, and a way to print results as text or JSON.
+//
+// Exit status (DESIGN.md): 0 success; 1 the command found a problem it exists
+// to find; 2 bad usage, bad spec or bad input; 3 internal error.
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "mlpipe/core/json_util.h"
+#include "mlpipe/core/status.h"
+
+namespace mlpipe::cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitProblemFound = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitInternal = 3;
+
+struct GlobalOptions {
+  std::string project;  // --project DIR
+  std::string store;    // --store URI
+  bool json = false;    // --json
+  bool quiet = false;   // -q
+  int verbose = 0;      // -v (repeatable)
+};
+
+// Where a command's callback leaves its exit code.
+struct CommandState {
+  GlobalOptions global;
+  int exit_code = kExitOk;
+};
+
+// Prints "error: MESSAGE" to standard error (or, under --json, a JSON object
+// {"error": {"code": ..., "message": ...}} to standard output) and returns the
+// exit code for `status`. REQUIRES: !status.ok().
+int ReportError(const CommandState& state, const Status& status);
+
+// Prints `j` to standard output, indented.
+void PrintJson(const core::Json& j);
+
+// Each adds its subcommand under `parent`; the callback stores the exit code in `state`.
+void AddDataProfileCommand(CLI::App& parent, CommandState& state);
+void AddDataSchemaCommand(CLI::App& parent, CommandState& state);
+void AddDataValidateCommand(CLI::App& parent, CommandState& state);
+
+}  // namespace mlpipe::cli

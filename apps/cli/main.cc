@@ -1,0 +1,63 @@
+// The `mlpipe` command line: parses arguments and hands each command to the
+// library. No business logic lives here.
+#include <cstdio>
+#include <exception>
+
+#include "cli_common.h"
+#include "mlpipe/core/log.h"
+
+namespace {
+
+constexpr const char* kDescription =
+    "mlpipe: a data file to a governed, monitored model in production.\n"
+    "Every step is recorded so that any result can be reproduced and audited.";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace mlpipe::cli;
+  CommandState state;
+  CLI::App app(kDescription, "mlpipe");
+  app.set_version_flag("--version", "mlpipe " MLPIPE_VERSION);
+  app.require_subcommand(1);
+  app.option_defaults()->always_capture_default();
+  app.add_option("--project", state.global.project,
+                 "Project folder (default: the nearest folder holding mlpipe.yaml or .mlpipe/)");
+  app.add_option("--store", state.global.store, "Metadata store: a SQLite path or postgresql://…");
+  app.add_flag("--json", state.global.json, "Machine-readable JSON on standard output");
+  app.add_flag("-q,--quiet", state.global.quiet, "Only errors; no progress bars");
+  app.add_flag("-v,--verbose", state.global.verbose, "More detail (repeat for debug)");
+
+  CLI::App* data = app.add_subcommand("data", "Profile, describe and validate data files");
+  data->require_subcommand(1);
+  AddDataProfileCommand(*data, state);
+  AddDataSchemaCommand(*data, state);
+  AddDataValidateCommand(*data, state);
+
+  // Set the output mode before any command callback runs.
+  app.parse_complete_callback([&state] {
+    mlpipe::core::OutputMode mode;
+    mode.json = state.global.json;
+    mode.quiet = state.global.quiet;
+    if (state.global.quiet) mode.level = mlpipe::core::LogLevel::kError;
+    if (state.global.verbose > 0) mode.level = mlpipe::core::LogLevel::kDebug;
+    mlpipe::core::SetOutputMode(mode);
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "internal error: %s\n", e.what());
+    return kExitInternal;
+  }
+  return state.exit_code;
+}

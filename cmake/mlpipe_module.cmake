@@ -1,0 +1,27 @@
+# mlpipe_module(NAME SOURCES ... DEPS ... [TESTS ...] [TEST_DEPS ...])
+#
+# Declares the static library mlpipe_<NAME> (alias mlpipe::<NAME>) from an
+# explicit source list, public headers under include/, and, when TESTS are
+# given, the unit-test binary <NAME>_tests whose tests carry the CTest label
+# "unit". Tests find their fixture files through MLPIPE_SOURCE_DIR.
+function(mlpipe_module name)
+  cmake_parse_arguments(M "" "" "SOURCES;DEPS;TESTS;TEST_DEPS" ${ARGN})
+  add_library(mlpipe_${name} STATIC ${M_SOURCES})
+  add_library(mlpipe::${name} ALIAS mlpipe_${name})
+  target_include_directories(mlpipe_${name}
+    PUBLIC ${PROJECT_SOURCE_DIR}/include
+    PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  target_link_libraries(mlpipe_${name} PUBLIC ${M_DEPS})
+  if(MLPIPE_BUILD_TESTS AND M_TESTS)
+    add_executable(${name}_tests ${M_TESTS})
+    target_link_libraries(${name}_tests PRIVATE mlpipe_${name} ${M_TEST_DEPS}
+      GTest::gtest_main GTest::gmock)
+    target_include_directories(${name}_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    target_compile_definitions(${name}_tests PRIVATE
+      MLPIPE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+    gtest_discover_tests(${name}_tests
+      PROPERTIES LABELS unit
+      DISCOVERY_MODE PRE_TEST
+      DISCOVERY_TIMEOUT 60)
+  endif()
+endfunction()

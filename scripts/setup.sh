@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package mlpipe needs to build, test and benchmark.
+# Idempotent: when every package is already installed it does nothing (no network).
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git clang-format clang-tidy
+  # libraries
+  libssl-dev libboost-dev libboost-math-dev nlohmann-json3-dev libcli11-dev
+  libspdlog-dev libfmt-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # independent reference values (test and benchmark time only)
+  python3 python3-numpy python3-pandas python3-scipy
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO="sudo"
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,149 @@
+// An Env that keeps everything in memory, for tests.
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "mlpipe/core/env.h"
+
+namespace mlpipe::core {
+namespace {
+
+class StringRegion : public ReadOnlyRegion {
+ public:
+  explicit StringRegion(std::string s) : s_(std::move(s)) {}
+  const char* data() const override { return s_.data(); }
+  size_t size() const override { return s_.size(); }
+
+ private:
+  std::string s_;
+};
+
+class StringSequentialFile : public SequentialFile {
+ public:
+  explicit StringSequentialFile(std::string s) : s_(std::move(s)) {}
+  Result<size_t> Read(char* scratch, size_t n) override {
+    size_t k = std::min(n, s_.size() - pos_);
+    std::copy_n(s_.data() + pos_, k, scratch);
+    pos_ += k;
+    return k;
+  }
+
+ private:
+  std::string s_;
+  size_t pos_ = 0;
+};
+
+std::string Normalize(std::string p) {
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  return p;
+}
+
+class MemEnvImpl : public MemEnv {
+ public:
+  explicit MemEnvImpl(int64_t start) : now_(start) {}
+
+  Result<std::string> ReadFile(const std::string& path) override {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = files_.find(Normalize(path));
+    if (it == files_.end()) return NotFoundError(path + ": No such file or directory");
+    return it->second;
+  }
+  Result<std::unique_ptr<ReadOnlyRegion>> MapFile(const std::string& path) override {
+    MLPIPE_ASSIGN_OR_RETURN(std::string s, ReadFile(path));
+    return std::unique_ptr<ReadOnlyRegion>(std::make_unique<StringRegion>(std::move(s)));
+  }
+  Result<std::unique_ptr<SequentialFile>> OpenSequential(const std::string& path) override {
+    MLPIPE_ASSIGN_OR_RETURN(std::string s, ReadFile(path));
+    return std::unique_ptr<SequentialFile>(std::make_unique<StringSequentialFile>(std::move(s)));
+  }
+  Status WriteFileAtomic(const std::string& path, std::string_view data) override {
+    std::lock_guard<std::mutex> l(mu_);
+    if (writes_fail_) return IoError(path + ": No space left on device");
+    std::string p = Normalize(path);
+    std::string dir = DirName(p);
+    if (!dir.empty() && dirs_.count(dir) == 0)
+      return NotFoundError(path + ": No such file or directory");
+    files_[p] = std::string(data);
+    return Status::OK();
+  }
+  bool FileExists(const std::string& path) override {
+    std::lock_guard<std::mutex> l(mu_);
+    std::string p = Normalize(path);
+    return files_.count(p) > 0 || dirs_.count(p) > 0;
+  }
+  bool IsDirectory(const std::string& path) override {
+    std::lock_guard<std::mutex> l(mu_);
+    return dirs_.count(Normalize(path)) > 0;
+  }
+  Result<uint64_t> FileSize(const std::string& path) override {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = files_.find(Normalize(path));
+    if (it == files_.end()) return NotFoundError(path + ": No such file or directory");
+    return static_cast<uint64_t>(it->second.size());
+  }
+  Status DeleteFile(const std::string& path) override {
+    std::lock_guard<std::mutex> l(mu_);
+    if (files_.erase(Normalize(path)) == 0)
+      return NotFoundError(path + ": No such file or directory");
+    return Status::OK();
+  }
+  Status RenameFile(const std::string& from, const std::string& to) override {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = files_.find(Normalize(from));
+    if (it == files_.end()) return NotFoundError(from + ": No such file or directory");
+    std::string data = std::move(it->second);
+    files_.erase(it);
+    files_[Normalize(to)] = std::move(data);
+    return Status::OK();
+  }
+  Status CreateDirs(const std::string& path) override {
+    std::lock_guard<std::mutex> l(mu_);
+    if (writes_fail_) return IoError(path + ": No space left on device");
+    std::string p = Normalize(path);
+    while (!p.empty() && p != "/" && p != ".") {
+      dirs_.insert(p);
+      p = DirName(p);
+    }
+    return Status::OK();
+  }
+  Result<std::vector<std::string>> ListDir(const std::string& path) override {
+    std::lock_guard<std::mutex> l(mu_);
+    std::string p = Normalize(path);
+    if (dirs_.count(p) == 0) return NotFoundError(path + ": No such file or directory");
+    std::set<std::string> names;
+    for (const auto& [f, _] : files_)
+      if (DirName(f) == p) names.insert(BaseName(f));
+    for (const auto& d : dirs_)
+      if (DirName(d) == p) names.insert(BaseName(d));
+    return std::vector<std::string>(names.begin(), names.end());
+  }
+  int64_t NowMicros() override {
+    std::lock_guard<std::mutex> l(mu_);
+    return now_;
+  }
+  uint64_t NewSeed() override { return 42; }
+  void AdvanceClock(int64_t micros) override {
+    std::lock_guard<std::mutex> l(mu_);
+    now_ += micros;
+  }
+  void SetWritesFail(bool fail) override {
+    std::lock_guard<std::mutex> l(mu_);
+    writes_fail_ = fail;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::string> files_;
+  std::set<std::string> dirs_;
+  int64_t now_;
+  bool writes_fail_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<MemEnv> NewMemEnv(int64_t start_micros) {
+  return std::make_unique<MemEnvImpl>(start_micros);
+}
+
+}  // namespace mlpipe::core

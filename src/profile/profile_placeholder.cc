@@ -1,0 +1,1 @@
+// Replaced as the profile module is written.

@@ -1,0 +1,1 @@
+// Replaced as the report module is written.
