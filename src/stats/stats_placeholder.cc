@@ -1,1 +1,0 @@
-// Replaced as the stats module is written.
