@@ -15,6 +15,34 @@
 //   value breaking an explicit type   "data.csv:7: column 'age': 'abc' is not a valid int64"
 //   invalid UTF-8                     "data.csv: invalid UTF-8 at byte offset 1234 (line 5)"
 // No row is ever dropped silently.
+//
+// Reading rules in detail:
+// - Lines end with LF, CRLF or a lone CR. Line numbers in errors are physical
+//   1-based lines counted by LF, of the row's start (ragged row), of the
+//   opening quote or of the offending field; a quoted field may span lines.
+//   Byte offsets count from the start of the file, byte-order mark included.
+// - Blank lines (no bytes at all before the line break) are skipped, as
+//   pandas does; a line of only delimiters is a row of empty fields.
+// - A field is quoted when its first byte is '"'. Bytes after the closing
+//   quote are kept (`"ab"c` reads as `abc`, as Python's csv module does); a
+//   quote inside an unquoted field is an ordinary byte.
+// - Missing: an unquoted field equal to a missing token after trimming
+//   spaces and tabs, and, as in pandas, a quoted empty field `""`. Any other
+//   quoted field is a value ("NA" quoted is the text NA), so an empty string
+//   cannot be told apart from a missing value.
+// - Header names: an empty name becomes "Unnamed: I" (I the 0-based column
+//   position) and a repeated one gets the first free suffix ".1", ".2", ...
+//   (pandas' rules). With `header` false the names are "c0", "c1", ...
+// - Inference over all present values, surrounding spaces and tabs ignored:
+//   bool when all are true/false/TRUE/FALSE/True/False; int64 when all are
+//   [+-]digits within int64; float64 when all are numbers as std::from_chars
+//   reads them (plus a leading '+'), including "nan", "inf", "infinity" in
+//   any case — as long as at least one value is an ordinary number (a column
+//   of only "nan" text is text); magnitudes beyond double become +-inf. So an
+//   integer column with a value past int64 is float64. Otherwise the column is
+//   categorical (see max_categories) or string. A column with no present value
+//   (or a file with no data rows) is float64, all missing.
+// - Quoting does not affect inference: "5" quoted is the number 5.
 #pragma once
 
 #include <map>
@@ -41,8 +69,11 @@ struct CsvReadOptions {
   // A text column becomes categorical when it has at most this many distinct
   // values and they are at most half the present values; otherwise string.
   size_t max_categories = 1000;
-  // Worker threads for parsing; 0: one per hardware thread.
+  // Worker threads for parsing; 0: the shared pool (one per hardware thread).
   size_t threads = 0;
+  // Target bytes per parallel parse chunk; 0: chosen from the file size and
+  // thread count. The result never depends on it (tests force tiny chunks).
+  size_t chunk_bytes = 0;
 };
 
 // Reads the CSV file at `path`.
@@ -59,7 +90,10 @@ struct CsvWriteOptions {
 
 // Writes `table` with a header row; fields are quoted when they contain the
 // delimiter, a quote, CR or LF, or leading/trailing space, or would read back
-// as missing. Reading the output gives an equal table (types given explicitly).
+// as missing. Reading the output gives an equal table (types given explicitly),
+// except that an empty string value reads back as missing (see above).
+// float64 values are written in the shortest form that reads back exactly;
+// NaN and infinities as nan, inf, -inf.
 std::string WriteCsvString(const Table& table, const CsvWriteOptions& options = {});
 // Writes atomically (Env::WriteFileAtomic).
 Status WriteCsv(core::Env* env, const Table& table, const std::string& path,

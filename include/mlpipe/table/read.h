@@ -1,5 +1,6 @@
 // Reading a table from a file of any supported format, chosen by extension:
-// .csv .tsv .txt (CSV), .arff (ARFF), .jsonl .ndjson (JSON Lines).
+// .csv .tsv .txt (CSV), .arff (ARFF), .jsonl .ndjson (JSON Lines), case-
+// insensitively. A .tsv file is read with TAB as delimiter unless one is given.
 #pragma once
 
 #include <string>

@@ -1,0 +1,304 @@
+#include "csv_scan.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <limits>
+
+#include "mlpipe/core/thread_pool.h"
+
+namespace mlpipe::table::internal {
+namespace {
+
+constexpr size_t kMaxChunkBytes = std::numeric_limits<uint32_t>::max();
+
+// Counts the unquoted occurrences of `delim` on each of the first lines.
+std::vector<size_t> CountsPerLine(std::string_view text, char delim, size_t max_lines) {
+  std::vector<size_t> counts;
+  size_t count = 0;
+  bool in_quotes = false, line_has_text = false;
+  for (size_t i = 0; i < text.size() && counts.size() < max_lines; ++i) {
+    char c = text[i];
+    if (c == '"') {
+      in_quotes = !in_quotes;
+    } else if (!in_quotes && (c == '\n' || c == '\r')) {
+      if (line_has_text) counts.push_back(count);
+      count = 0;
+      line_has_text = false;
+      continue;
+    } else if (!in_quotes && c == delim) {
+      ++count;
+    }
+    line_has_text = true;
+  }
+  // A last line without terminator counts only when it is the only one seen.
+  if (line_has_text && counts.empty()) counts.push_back(count);
+  return counts;
+}
+
+// Nonzero high bits at the bytes of `w` equal to the byte repeated in
+// `pattern`; the lowest set bit is exact (borrows only affect higher bytes).
+inline uint64_t ByteMatches(uint64_t w, uint64_t pattern) {
+  uint64_t x = w ^ pattern;
+  return (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
+}
+
+// The first byte at or after `p` that is the delimiter, CR or LF (or `end`),
+// eight bytes at a time.
+inline const char* SkipPlain(const char* p, const char* end, uint64_t delim_bytes,
+                             const std::array<bool, 256>& special) {
+  while (end - p >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    uint64_t m = ByteMatches(w, delim_bytes) | ByteMatches(w, 0x0A0A0A0A0A0A0A0AULL) |
+                 ByteMatches(w, 0x0D0D0D0D0D0D0D0DULL);
+    if (m != 0) return p + (__builtin_ctzll(m) >> 3);
+    p += 8;
+  }
+  while (p < end && !special[static_cast<unsigned char>(*p)]) ++p;
+  return p;
+}
+
+}  // namespace
+
+std::string_view FieldText(std::string_view raw, std::string* scratch) {
+  if (!IsQuoted(raw)) return raw;
+  std::string_view body = raw.substr(1);
+  size_t q = body.find('"');
+  if (q == std::string_view::npos) return body;  // cannot happen after ParseRows
+  if (q + 1 == body.size()) return body.substr(0, q);
+  scratch->clear();
+  size_t i = 0;
+  while (true) {
+    q = body.find('"', i);
+    scratch->append(body.substr(i, q - i));
+    if (q + 1 < body.size() && body[q + 1] == '"') {
+      scratch->push_back('"');
+      i = q + 2;
+      continue;
+    }
+    scratch->append(body.substr(q + 1));  // bytes after the closing quote
+    return *scratch;
+  }
+}
+
+char DetectDelimiter(std::string_view text) {
+  char best = ',';
+  size_t best_count = 0;
+  bool best_consistent = false;
+  for (char d : {',', ';', '\t', '|'}) {
+    std::vector<size_t> counts = CountsPerLine(text, d, 20);
+    if (counts.empty() || counts[0] == 0) continue;
+    bool consistent =
+        std::all_of(counts.begin(), counts.end(), [&](size_t c) { return c == counts[0]; });
+    if ((consistent && !best_consistent) ||
+        (consistent == best_consistent && counts[0] > best_count)) {
+      best = d;
+      best_count = counts[0];
+      best_consistent = consistent;
+    }
+  }
+  return best;
+}
+
+void ParseRows(std::string_view text, size_t begin, size_t soft_end, char delim, size_t ncols,
+               size_t max_rows, CsvChunk* chunk) {
+  std::array<bool, 256> special{};
+  special[static_cast<unsigned char>(delim)] = true;
+  special['\n'] = special['\r'] = true;
+
+  const uint64_t delim_bytes = 0x0101010101010101ULL * static_cast<unsigned char>(delim);
+  const char* const data = text.data();
+  const char* const end = data + text.size();
+  const char* const base = data + begin;
+  const char* p = base;
+  chunk->base = begin;
+  if (ncols > 0) {
+    size_t est = std::min(soft_end, text.size()) - begin;
+    chunk->ends.reserve(est / 8 + ncols);
+    chunk->row_starts.reserve(est / (8 * ncols) + 1);
+  }
+  auto rel = [base](const char* q) { return static_cast<uint32_t>(q - base); };
+
+  while (p < end && static_cast<size_t>(p - data) < soft_end && chunk->rows() < max_rows) {
+    if (*p == '\n' || *p == '\r') {  // blank line
+      p += (*p == '\r' && p + 1 < end && p[1] == '\n') ? 2 : 1;
+      continue;
+    }
+    const char* row_start = p;
+    size_t fields = 0;
+    while (true) {
+      if (p < end && *p == '"') {
+        const char* q = p + 1;
+        while (true) {
+          q = static_cast<const char*>(std::memchr(q, '"', end - q));
+          if (q == nullptr) {
+            chunk->error = {ScanError::Kind::kUnterminated, static_cast<size_t>(p - data), 0};
+            chunk->end = text.size();
+            return;
+          }
+          if (q + 1 < end && q[1] == '"') {
+            q += 2;
+            continue;
+          }
+          break;
+        }
+        p = q + 1;
+      }
+      p = SkipPlain(p, end, delim_bytes, special);
+      if (static_cast<size_t>(p - base) > kMaxChunkBytes) {
+        chunk->error = {ScanError::Kind::kTooLarge, static_cast<size_t>(row_start - data), 0};
+        chunk->end = text.size();
+        return;
+      }
+      chunk->ends.push_back(rel(p));
+      ++fields;
+      if (p == end) break;
+      char c = *p++;
+      if (c == delim) continue;
+      if (c == '\r' && p < end && *p == '\n') ++p;
+      break;
+    }
+    if (ncols > 0 && fields != ncols) {
+      chunk->error = {ScanError::Kind::kRagged, static_cast<size_t>(row_start - data), fields};
+      chunk->end = static_cast<size_t>(p - data);
+      return;
+    }
+    chunk->row_starts.push_back(rel(row_start));
+  }
+  chunk->end = static_cast<size_t>(p - data);
+}
+
+size_t FindInvalidUtf8(std::string_view text, size_t begin, size_t end) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  size_t i = begin;
+  while (i < end) {
+    if (i + 8 <= end) {
+      uint64_t w;
+      std::memcpy(&w, s + i, 8);
+      if ((w & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2, cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3, cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4, cp = c & 0x07;
+    } else {
+      return i;
+    }
+    if (i + len > end) return i;
+    for (size_t k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    // Overlong forms, surrogates and code points past U+10FFFF.
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+void RunParallel(core::ThreadPool* pool, size_t n, const std::function<void(size_t)>& fn) {
+  if (pool == nullptr || n <= 1) {
+    for (size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  pool->ParallelFor(
+      n,
+      [&fn](size_t b, size_t e) {
+        for (size_t i = b; i < e; ++i) fn(i);
+      },
+      n);
+}
+
+namespace {
+
+// Parses one chunk and checks its bytes for UTF-8.
+void ParseChunk(std::string_view text, size_t begin, size_t soft_end, char delim, size_t ncols,
+                CsvChunk* chunk) {
+  ParseRows(text, begin, soft_end, delim, ncols, std::numeric_limits<size_t>::max(), chunk);
+  size_t bad = FindInvalidUtf8(text, begin, chunk->end);
+  if (bad != std::string_view::npos &&
+      (chunk->error.kind == ScanError::Kind::kNone || bad < chunk->error.pos))
+    chunk->error = {ScanError::Kind::kUtf8, bad, 0};
+}
+
+// Guesses row starts near `parts` evenly spaced offsets: after an LF preceded
+// by an even number of quote characters since `begin`.
+std::vector<size_t> GuessBoundaries(std::string_view text, size_t begin, size_t parts,
+                                    core::ThreadPool* pool) {
+  size_t n = text.size() - begin;
+  std::vector<size_t> quotes(parts, 0);  // quotes in each part
+  RunParallel(pool, parts, [&](size_t i) {
+    const char* b = text.data() + begin + n * i / parts;
+    const char* e = text.data() + begin + n * (i + 1) / parts;
+    size_t count = 0;  // memchr skips quote-free stretches fast
+    while ((b = static_cast<const char*>(std::memchr(b, '"', e - b))) != nullptr) ++count, ++b;
+    quotes[i] = count;
+  });
+  std::vector<size_t> bounds = {begin};
+  size_t parity = 0;
+  for (size_t i = 1; i < parts; ++i) {
+    parity += quotes[i - 1];
+    size_t p = begin + n * i / parts;
+    if (p < bounds.back()) continue;  // inside the row found for an earlier part
+    size_t odd = parity & 1;
+    while (p < text.size()) {
+      char c = text[p++];
+      if (c == '"') odd ^= 1;
+      if (c == '\n' && odd == 0) break;
+    }
+    if (p < text.size() && p > bounds.back()) bounds.push_back(p);
+  }
+  bounds.push_back(text.size());
+  return bounds;
+}
+
+}  // namespace
+
+void ScanChunks(std::string_view text, size_t begin, char delim, size_t ncols, size_t chunk_bytes,
+                core::ThreadPool* pool, std::vector<CsvChunk>* chunks) {
+  chunks->clear();
+  if (begin >= text.size()) return;
+  chunk_bytes = std::clamp<size_t>(chunk_bytes, 1, kMaxChunkBytes / 2);
+  size_t parts = (text.size() - begin + chunk_bytes - 1) / chunk_bytes;
+  std::vector<size_t> bounds = GuessBoundaries(text, begin, parts, pool);
+  std::vector<CsvChunk> guessed(bounds.size() - 1);
+  RunParallel(pool, guessed.size(), [&](size_t i) {
+    ParseChunk(text, bounds[i], bounds[i + 1], delim, ncols, &guessed[i]);
+  });
+  // Keep chunks while their starts are proven row starts (the first is; each
+  // next one is when the previous chunk ended exactly there).
+  size_t pos = begin;
+  for (size_t i = 0; i < guessed.size(); ++i) {
+    CsvChunk& c = guessed[i];
+    chunks->push_back(std::move(c));
+    if (chunks->back().error.kind != ScanError::Kind::kNone) return;
+    pos = chunks->back().end;
+    if (pos != bounds[i + 1]) break;
+  }
+  // A guess was wrong (quotes inside unquoted fields): go on sequentially.
+  while (pos < text.size()) {
+    CsvChunk c;
+    ParseChunk(text, pos, pos + chunk_bytes, delim, ncols, &c);
+    pos = c.end;
+    bool failed = c.error.kind != ScanError::Kind::kNone;
+    chunks->push_back(std::move(c));
+    if (failed) return;
+  }
+}
+
+}  // namespace mlpipe::table::internal
