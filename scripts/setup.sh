@@ -9,10 +9,11 @@ PACKAGES=(
   # libraries
   libssl-dev libboost-dev libboost-math-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libfmt-dev
+  libxgboost-dev xgboost liblinear-dev libeigen3-dev liblbfgspp-dev libmuparser-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # independent reference values (test and benchmark time only)
-  python3 python3-numpy python3-pandas python3-scipy
+  python3 python3-numpy python3-pandas python3-scipy python3-sklearn python3-xgboost
 )
 
 missing=()
