@@ -15,7 +15,6 @@ echo "== mlpipe data profile $DATA"
 echo
 echo "== mlpipe data schema $DATA"
 "$MLPIPE" data schema "$DATA" -o "$OUT/credit_data.schema.json"
-echo "schema written to $OUT/credit_data.schema.json"
 
 echo
 echo "== mlpipe data validate $DATA (the data the schema came from)"

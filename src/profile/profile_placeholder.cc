@@ -1,1 +1,0 @@
-// Replaced as the profile module is written.

@@ -1,1 +1,0 @@
-// Replaced as the report module is written.
