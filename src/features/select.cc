@@ -1,0 +1,120 @@
+// Column selection: select, drop and variance_threshold.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "column_util.h"
+#include "transforms.h"
+
+namespace mlpipe::features::internal {
+namespace {
+
+// select (keep) or drop a fixed list of columns.
+class SelectOrDrop final : public Transform {
+ public:
+  explicit SelectOrDrop(bool keep) : keep_(keep) {}
+  std::string_view name() const override { return keep_ ? "select" : "drop"; }
+
+ protected:
+  std::vector<std::string_view> ParamKeys() const override { return {"columns"}; }
+  Status LoadParams(const core::Json& j, const std::string& ctx) override {
+    MLPIPE_ASSIGN_OR_RETURN(columns_, RequiredStrings(j, "columns", ctx));
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      if (std::find(columns_.begin(), columns_.begin() + static_cast<std::ptrdiff_t>(i),
+                    columns_[i]) != columns_.begin() + static_cast<std::ptrdiff_t>(i)) {
+        return InvalidArgumentError(
+            fmt::format("{}.columns: '{}' is listed twice", ctx, columns_[i]));
+      }
+    }
+    return Status::OK();
+  }
+  core::Json ParamsJson() const override { return {{"columns", columns_}}; }
+  Status LoadState(const core::Json&, const std::string&) override { return Status::OK(); }
+  core::Json StateJson() const override { return core::Json::object(); }
+
+  Status Fit(const Frame& frame, const FitContext&) override {
+    for (const auto& c : columns_) MLPIPE_RETURN_IF_ERROR(frame.Get(name(), c).status());
+    return Status::OK();
+  }
+
+  Status DoApply(Frame& frame) const override {
+    if (keep_) return frame.Select(name(), columns_);
+    for (const auto& c : columns_) MLPIPE_RETURN_IF_ERROR(frame.Get(name(), c).status());
+    frame.Remove(columns_);
+    return Status::OK();
+  }
+
+ private:
+  bool keep_;
+  std::vector<std::string> columns_;
+};
+
+// VarianceThreshold: drops numeric columns whose population variance over
+// the present training values is <= threshold (with threshold 0, exactly the
+// constant columns). The dropped list is the state.
+class VarianceThreshold final : public Transform {
+ public:
+  std::string_view name() const override { return "variance_threshold"; }
+
+ protected:
+  std::vector<std::string_view> ParamKeys() const override { return {"columns", "threshold"}; }
+  Status LoadParams(const core::Json& j, const std::string& ctx) override {
+    MLPIPE_ASSIGN_OR_RETURN(requested_, OptionalStrings(j, "columns", ctx));
+    MLPIPE_ASSIGN_OR_RETURN(threshold_, core::GetFieldOr<double>(j, "threshold", ctx, 0.0));
+    if (!(threshold_ >= 0)) return InvalidArgumentError(ctx + ".threshold: expected >= 0");
+    return Status::OK();
+  }
+  core::Json ParamsJson() const override {
+    core::Json j;
+    if (requested_) j["columns"] = *requested_;
+    j["threshold"] = threshold_;
+    return j;
+  }
+  Status LoadState(const core::Json& s, const std::string& ctx) override {
+    MLPIPE_ASSIGN_OR_RETURN(dropped_, RequiredStrings(s, "dropped", ctx));
+    return Status::OK();
+  }
+  core::Json StateJson() const override { return {{"dropped", dropped_}}; }
+
+  Status Fit(const Frame& frame, const FitContext&) override {
+    MLPIPE_ASSIGN_OR_RETURN(auto columns, ResolveColumns(frame, name(), requested_, kNumericTypes,
+                                                         kNumericTypes, "encode it first"));
+    dropped_.clear();
+    for (const auto& col : columns) {
+      std::vector<double> v = PresentValues(frame.column(static_cast<size_t>(frame.Find(col))));
+      double mean = 0, ss = 0, lo = 0, hi = 0;
+      if (!v.empty()) {
+        for (double x : v) mean += x;
+        mean /= static_cast<double>(v.size());
+        for (double x : v) ss += (x - mean) * (x - mean);
+        const auto [a, b] = std::minmax_element(v.begin(), v.end());
+        lo = *a;
+        hi = *b;
+      }
+      const double var = v.empty() ? 0.0 : ss / static_cast<double>(v.size());
+      // sklearn also treats a zero peak-to-peak as zero variance (rounding).
+      if (var <= threshold_ || (threshold_ == 0 && hi == lo)) dropped_.push_back(col);
+    }
+    return Status::OK();
+  }
+
+  Status DoApply(Frame& frame) const override {
+    for (const auto& c : dropped_) MLPIPE_RETURN_IF_ERROR(frame.Get(name(), c).status());
+    frame.Remove(dropped_);
+    return Status::OK();
+  }
+
+ private:
+  std::optional<std::vector<std::string>> requested_;
+  double threshold_ = 0;
+  std::vector<std::string> dropped_;
+};
+
+}  // namespace
+
+std::unique_ptr<Transform> NewSelect() { return std::make_unique<SelectOrDrop>(true); }
+std::unique_ptr<Transform> NewDrop() { return std::make_unique<SelectOrDrop>(false); }
+std::unique_ptr<Transform> NewVarianceThreshold() { return std::make_unique<VarianceThreshold>(); }
+
+}  // namespace mlpipe::features::internal
