@@ -1,0 +1,206 @@
+#include "xgb_model.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "mlpipe/models/tree_predictor.h"
+#include "xgb_booster.h"
+
+namespace mlpipe::models {
+
+namespace {
+
+class XgbModel final : public Model {
+ public:
+  XgbModel(ModelInfo info, XgbBooster booster, TreeEnsemblePredictor predictor, core::Json json)
+      : info_(std::move(info)),
+        booster_(std::move(booster)),
+        predictor_(std::move(predictor)),
+        json_(std::move(json)) {}
+
+  std::string_view name() const override { return info_.family; }
+  Task task() const override { return info_.task; }
+  size_t num_classes() const override { return info_.num_classes; }
+  const std::vector<std::string>& feature_names() const override { return info_.feature_names; }
+
+  Result<std::vector<double>> PredictMargin(const table::DenseMatrix& x) const override {
+    MLPIPE_RETURN_IF_ERROR(CheckColumns(x, info_.feature_names, info_.family));
+    const size_t k = predictor_.num_outputs();
+    std::vector<float> m(k);
+    std::vector<double> out(x.rows * k);
+    for (size_t r = 0; r < x.rows; ++r) {
+      predictor_.PredictMargin(x.row(r), m.data());
+      for (size_t j = 0; j < k; ++j) out[r * k + j] = m[j];
+    }
+    return out;
+  }
+
+  Result<Predictions> Predict(const table::DenseMatrix& x) const override {
+    MLPIPE_RETURN_IF_ERROR(CheckColumns(x, info_.feature_names, info_.family));
+    Predictions p;
+    p.task = info_.task;
+    p.rows = x.rows;
+    p.num_classes = info_.num_classes;
+    const size_t k = predictor_.num_outputs();
+    std::vector<float> out(k);
+    if (info_.task == Task::kRegression)
+      p.values.resize(x.rows);
+    else
+      p.probabilities.resize(x.rows * info_.num_classes);
+    for (size_t r = 0; r < x.rows; ++r) {
+      predictor_.Predict(x.row(r), out.data());
+      if (info_.task == Task::kRegression) {
+        p.values[r] = out[0];
+      } else if (info_.task == Task::kBinary) {
+        p.probabilities[2 * r] = 1.0 - static_cast<double>(out[0]);
+        p.probabilities[2 * r + 1] = out[0];
+      } else {
+        for (size_t j = 0; j < k; ++j) p.probabilities[r * k + j] = out[j];
+      }
+    }
+    if (info_.task != Task::kRegression) FillArgmax(p);
+    return p;
+  }
+
+  Result<Explanation> Explain(const table::DenseMatrix& x, size_t row) const override {
+    MLPIPE_RETURN_IF_ERROR(CheckColumns(x, info_.feature_names, info_.family));
+    if (row >= x.rows) {
+      return OutOfRangeError(info_.family + ": row " + std::to_string(row) + " of " +
+                             std::to_string(x.rows));
+    }
+    MLPIPE_ASSIGN_OR_RETURN(std::vector<float> c,
+                            booster_.PredictContributions(x.row(row), 1, x.cols));
+    Explanation e;
+    e.num_outputs = num_outputs();
+    e.num_features = x.cols;
+    e.feature_names = info_.feature_names;
+    if (c.size() != e.num_outputs * (x.cols + 1)) {
+      return InternalError("xgboost contributions: expected " +
+                           std::to_string(e.num_outputs * (x.cols + 1)) + " values, got " +
+                           std::to_string(c.size()));
+    }
+    for (size_t o = 0; o < e.num_outputs; ++o) {
+      const float* g = c.data() + o * (x.cols + 1);
+      for (size_t f = 0; f < x.cols; ++f) e.contributions.push_back(g[f]);
+      e.bias.push_back(g[x.cols]);
+    }
+    return e;
+  }
+
+  Result<std::string> Save() const override { return SaveEnvelope(info_, json_); }
+
+ private:
+  ModelInfo info_;
+  XgbBooster booster_;
+  TreeEnsemblePredictor predictor_;
+  core::Json json_;  // XGBoost's JSON model, as saved
+};
+
+// Builds the model from XGBoost's JSON model text, checking it against info.
+Result<std::unique_ptr<Model>> Assemble(ModelInfo info, XgbBooster booster,
+                                        const core::Json& json) {
+  MLPIPE_ASSIGN_OR_RETURN(TreeEnsemblePredictor predictor,
+                          TreeEnsemblePredictor::FromXgboostJson(json));
+  const size_t outputs = info.task == Task::kMulticlass ? info.num_classes : 1;
+  const Objective want = info.task == Task::kBinary       ? Objective::kLogistic
+                         : info.task == Task::kMulticlass ? Objective::kSoftprob
+                                                          : Objective::kSquaredError;
+  if (predictor.num_features() != info.feature_names.size() || predictor.num_outputs() != outputs ||
+      predictor.objective() != want) {
+    return DataLossError(info.family + ": the XGBoost model (" +
+                         std::to_string(predictor.num_features()) + " features, " +
+                         std::to_string(predictor.num_outputs()) +
+                         " outputs) does not match the model's task and features");
+  }
+  return std::unique_ptr<Model>(
+      new XgbModel(std::move(info), std::move(booster), std::move(predictor), json));
+}
+
+std::vector<float> Copy(std::span<const float> s) { return {s.begin(), s.end()}; }
+
+}  // namespace
+
+std::string XgbNumber(double v) {
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof(buf), v);
+  return std::string(buf, res.ptr);
+}
+
+Result<std::unique_ptr<Model>> FitXgb(ModelInfo info, const Dataset& train,
+                                      const FitOptions& options, const XgbTrainPlan& plan) {
+  const table::DenseMatrix& x = *train.features;
+  MLPIPE_ASSIGN_OR_RETURN(XgbDMatrix dtrain,
+                          XgbDMatrix::FromDense(x.values.data(), x.rows, x.cols, options.nthread));
+  MLPIPE_RETURN_IF_ERROR(dtrain.SetFloatInfo("label", Copy(train.labels)));
+  if (!train.weights.empty()) {
+    MLPIPE_RETURN_IF_ERROR(dtrain.SetFloatInfo("weight", Copy(train.weights)));
+  }
+  std::unique_ptr<XgbDMatrix> dvalid;
+  std::vector<const XgbDMatrix*> cache = {&dtrain};
+  const bool early = plan.early_stopping_rounds > 0 && options.validation != nullptr;
+  if (early) {
+    const table::DenseMatrix& v = *options.validation->features;
+    MLPIPE_ASSIGN_OR_RETURN(
+        XgbDMatrix dm, XgbDMatrix::FromDense(v.values.data(), v.rows, v.cols, options.nthread));
+    dvalid = std::make_unique<XgbDMatrix>(std::move(dm));
+    MLPIPE_RETURN_IF_ERROR(dvalid->SetFloatInfo("label", Copy(options.validation->labels)));
+    if (!options.validation->weights.empty()) {
+      MLPIPE_RETURN_IF_ERROR(dvalid->SetFloatInfo("weight", Copy(options.validation->weights)));
+    }
+    cache.push_back(dvalid.get());
+  }
+  MLPIPE_ASSIGN_OR_RETURN(XgbBooster booster, XgbBooster::Create(cache));
+  const char* objective = options.task == Task::kBinary       ? "binary:logistic"
+                          : options.task == Task::kMulticlass ? "multi:softprob"
+                                                              : "reg:squarederror";
+  MLPIPE_RETURN_IF_ERROR(booster.SetParam("objective", objective));
+  if (options.task == Task::kMulticlass) {
+    MLPIPE_RETURN_IF_ERROR(booster.SetParam("num_class", std::to_string(options.num_classes)));
+  }
+  MLPIPE_RETURN_IF_ERROR(booster.SetParam("tree_method", "hist"));
+  // XGBoost's seed is a signed 32-bit int in its JSON config.
+  MLPIPE_RETURN_IF_ERROR(booster.SetParam("seed", std::to_string(options.seed % 2147483647u)));
+  MLPIPE_RETURN_IF_ERROR(booster.SetParam("nthread", std::to_string(options.nthread)));
+  MLPIPE_RETURN_IF_ERROR(booster.SetParam("verbosity", "0"));
+  for (const auto& [k, v] : plan.params) MLPIPE_RETURN_IF_ERROR(booster.SetParam(k, v));
+
+  // Early stopping as python-xgboost's EarlyStopping callback: the metric must
+  // strictly improve; stop after `early_stopping_rounds` rounds without.
+  double best = 0;
+  int best_iter = -1;
+  for (int iter = 0; iter < plan.rounds; ++iter) {
+    MLPIPE_RETURN_IF_ERROR(booster.UpdateOneIter(iter, dtrain));
+    if (!early) continue;
+    MLPIPE_ASSIGN_OR_RETURN(double score, booster.EvalOneIter(iter, *dvalid, "valid"));
+    if (best_iter < 0 || score < best) {
+      best = score;
+      best_iter = iter;
+    } else if (iter - best_iter >= plan.early_stopping_rounds) {
+      break;
+    }
+  }
+  if (early) {
+    MLPIPE_ASSIGN_OR_RETURN(int rounds, booster.BoostedRounds());
+    if (best_iter + 1 < rounds) {
+      MLPIPE_ASSIGN_OR_RETURN(booster, booster.Slice(best_iter + 1));
+    }
+  }
+  MLPIPE_ASSIGN_OR_RETURN(std::string text, booster.SaveJson());
+  MLPIPE_ASSIGN_OR_RETURN(core::Json json, core::ParseJson(text, info.family + " xgboost model"));
+  // Reload from the saved form, so the fitted model is exactly what a load
+  // gives (training-only state such as the caches is dropped).
+  MLPIPE_ASSIGN_OR_RETURN(XgbBooster loaded, XgbBooster::Load(text));
+  MLPIPE_RETURN_IF_ERROR(loaded.SetParam("nthread", "1"));  // explanations: one row at a time
+  return Assemble(std::move(info), std::move(loaded), json);
+}
+
+Result<std::unique_ptr<Model>> LoadXgb(const core::Json& saved) {
+  MLPIPE_ASSIGN_OR_RETURN(ModelInfo info, ReadEnvelope(saved));
+  const core::Json& json = saved["model"];
+  if (!json.is_object()) return DataLossError(info.family + ": \"model\" is not an object");
+  MLPIPE_ASSIGN_OR_RETURN(XgbBooster booster, XgbBooster::Load(json.dump()));
+  MLPIPE_RETURN_IF_ERROR(booster.SetParam("nthread", "1"));
+  return Assemble(std::move(info), std::move(booster), json);
+}
+
+}  // namespace mlpipe::models
