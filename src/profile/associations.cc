@@ -10,14 +10,21 @@
 // Numeric sums are taken about each column's mean, which keeps them well
 // conditioned.
 //
-// Spearman correlates the ranks each column got among its own present values
-// (kept from the per-column pass): equal to scipy.stats.spearmanr on the
+// Above options.association_sample_rows rows the pairs are computed on a
+// fixed pseudo-random sample of rows (a row is in it when a hash of its index
+// is under a threshold): the sums cost a pass per pair, more than the rest of
+// the profile together on a large table, while the figures' sampling error is
+// ~1/sqrt(sample). Small tables use every row and are exact.
+//
+// Spearman correlates the ranks each column's values have among its own
+// present values in the rows used: equal to scipy.stats.spearmanr on the
 // pairwise-complete rows when neither column has missing values, and close
 // otherwise; re-ranking every pair would cost a sort per pair.
 #include <algorithm>
 #include <cmath>
 
 #include "mlpipe/core/thread_pool.h"
+#include "mlpipe/stats/sort.h"
 #include "profile_internal.h"
 
 namespace mlpipe::profile {
@@ -57,16 +64,91 @@ struct PairJob {
 // Numeric pair accumulators: n, then for values and ranks: sx, sy, sxx, syy, sxy.
 constexpr size_t kNumericAcc = 11;
 
-void AccumulateNumeric(const ColumnData& x, const ColumnData& y, size_t begin, size_t end,
-                       double* acc) {
+// One column over the rows used.
+struct Sample {
+  // Numeric: the value (NaN when missing), its average rank (1-based) among
+  // the column's present values here (NaN when missing), the mean of the
+  // whole column's values and of the ranks, by which sums are shifted.
+  std::vector<double> values, ranks;
+  double mean = 0, rank_mean = 0;
+  // Categorical: the code (-1 when missing) and the number of codes.
+  std::vector<int32_t> codes;
+  int32_t num_codes = 0;
+};
+
+// splitmix64's finaliser: row indexes to well-spread 64-bit values.
+uint64_t Mix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+// The rows of the sample, ascending; empty when every row is used.
+std::vector<uint32_t> SampleRows(size_t n, size_t target) {
+  std::vector<uint32_t> rows;
+  if (target == 0 || n <= target) return rows;
+  const auto threshold =
+      static_cast<uint64_t>(std::ldexp(static_cast<double>(target) / static_cast<double>(n), 64));
+  rows.reserve(target + target / 16);
+  for (size_t r = 0; r < n; ++r) {
+    if (Mix(r) < threshold) rows.push_back(static_cast<uint32_t>(r));
+  }
+  return rows;
+}
+
+Sample TakeSample(const table::Column& column, const ColumnData& data,
+                  const std::vector<uint32_t>& rows, size_t n) {
+  Sample s;
+  auto row = [&](size_t i) -> size_t { return rows.empty() ? i : rows[i]; };
+  if (data.kind == Kind::kCategorical) {
+    s.num_codes = data.num_codes;
+    s.codes.resize(n);
+    const bool is_bool = column.type() == table::DataType::kBool;
+    for (size_t i = 0; i < n; ++i) {
+      const size_t r = row(i);
+      s.codes[i] = !column.IsValid(r) ? -1
+                   : is_bool          ? int32_t{column.bools()[r] != 0}
+                                      : column.codes()[r];
+    }
+    return s;
+  }
+  s.mean = data.mean;
+  s.values.resize(n);
+  std::vector<uint64_t> keys;
+  std::vector<uint32_t> at;
+  for (size_t i = 0; i < n; ++i) {
+    const size_t r = row(i);
+    const double v = column.IsValid(r) ? column.NumericAt(r) : NAN;
+    s.values[i] = v;
+    if (std::isnan(v)) continue;
+    keys.push_back(stats::OrderedKey(v));
+    at.push_back(static_cast<uint32_t>(i));
+  }
+  stats::RadixSort(keys, at);
+  s.ranks.assign(n, NAN);
+  for (size_t i = 0; i < keys.size();) {
+    size_t j = i + 1;
+    while (j < keys.size() && keys[j] == keys[i]) ++j;
+    const double rank = (static_cast<double>(i) + static_cast<double>(j) + 1) / 2;
+    for (size_t k = i; k < j; ++k) s.ranks[at[k]] = rank;
+    i = j;
+  }
+  s.rank_mean = (static_cast<double>(keys.size()) + 1) / 2;
+  return s;
+}
+
+void AccumulateNumeric(const Sample& x, const Sample& y, size_t begin, size_t end, double* acc) {
   const double mx = x.mean, my = y.mean, rx = x.rank_mean, ry = y.rank_mean;
   double n = 0, s[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  // Branch-free: a missing value in a random ~5% of rows would make every
+  // branch a coin flip. Zeros added for skipped rows leave the sums as they are.
   for (size_t r = begin; r < end; ++r) {
-    double a = x.values[r], b = y.values[r];
-    if (std::isnan(a) || std::isnan(b)) continue;
-    double dx = a - mx, dy = b - my;
-    double ex = x.ranks[r] - rx, ey = y.ranks[r] - ry;
-    n += 1;
+    const double a = x.values[r], b = y.values[r];
+    const bool ok = !std::isnan(a) && !std::isnan(b);
+    const double dx = ok ? a - mx : 0.0, dy = ok ? b - my : 0.0;
+    const double ex = ok ? x.ranks[r] - rx : 0.0, ey = ok ? y.ranks[r] - ry : 0.0;
+    n += ok ? 1.0 : 0.0;
     s[0] += dx;
     s[1] += dy;
     s[2] += dx * dx;
@@ -91,7 +173,7 @@ double PearsonFromSums(double n, const double* s) {
 }
 
 // Contingency counts, row-major ka x kb.
-void AccumulateCategorical(const ColumnData& x, const ColumnData& y, size_t begin, size_t end,
+void AccumulateCategorical(const Sample& x, const Sample& y, size_t begin, size_t end,
                            double* acc) {
   const int32_t kb = y.num_codes;
   for (size_t r = begin; r < end; ++r) {
@@ -132,22 +214,24 @@ double CramersVFromTable(const double* t, int32_t ka, int32_t kb, double* rows_o
   return std::sqrt(chi2 / (n * (std::min(nr, nc) - 1)));
 }
 
-// Per group g: count, sum of (x - mean); then the total sum of squares about the mean.
-void AccumulateMixed(const ColumnData& num, const ColumnData& cat, size_t begin, size_t end,
-                     double* acc) {
+// Per group g: count, sum of (x - mean); a group k that takes the rows with
+// a missing value (so that the loop has no branch); then the total sum of
+// squares about the mean.
+void AccumulateMixed(const Sample& num, const Sample& cat, size_t begin, size_t end, double* acc) {
   const int32_t k = cat.num_codes;
   const double m = num.mean;
   double q = 0;
   for (size_t r = begin; r < end; ++r) {
-    double x = num.values[r];
-    int32_t g = cat.codes[r];
-    if (std::isnan(x) || g < 0) continue;
-    double d = x - m;
+    const double x = num.values[r];
+    const int32_t code = cat.codes[r];
+    const bool ok = !std::isnan(x) && code >= 0;
+    const size_t g = static_cast<size_t>(ok ? code : k);
+    const double d = ok ? x - m : 0.0;
     acc[2 * g] += 1;
     acc[2 * g + 1] += d;
     q += d * d;
   }
-  acc[2 * static_cast<size_t>(k)] += q;
+  acc[2 * static_cast<size_t>(k) + 2] += q;
 }
 
 // eta = sqrt(between-group / total sum of squares), from shifted sums.
@@ -162,7 +246,7 @@ double CorrelationRatioFromSums(const double* acc, int32_t k, double* rows_out) 
   }
   *rows_out = n;
   if (n < 2) return NAN;
-  double total = acc[2 * static_cast<size_t>(k)] - s * s / n;
+  double total = acc[2 * static_cast<size_t>(k) + 2] - s * s / n;
   between -= s * s / n;
   if (total <= 0) return NAN;
   return std::sqrt(std::clamp(between / total, 0.0, 1.0));
@@ -204,7 +288,7 @@ AssociationSummary ComputeAssociations(const table::Table& table,
       } else {
         size_t c = ni ? j : i;
         job = {ni ? i : j, c,         AssociationMethod::kCorrelationRatio,
-               results++,  acc_total, 2 * static_cast<size_t>(data[c].num_codes) + 1};
+               results++,  acc_total, 2 * static_cast<size_t>(data[c].num_codes) + 3};
       }
       acc_total += job.acc_size;
       jobs.push_back(job);
@@ -213,7 +297,18 @@ AssociationSummary ComputeAssociations(const table::Table& table,
   out.pairs.resize(results);
   if (jobs.empty()) return out;
 
-  const size_t n = table.num_rows();
+  const std::vector<uint32_t> rows = SampleRows(table.num_rows(), options.association_sample_rows);
+  const size_t n = rows.empty() ? table.num_rows() : rows.size();
+  if (!rows.empty()) out.sample_rows = n;
+  std::vector<Sample> samples(m);
+  core::ThreadPool::Shared().ParallelFor(
+      m,
+      [&](size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i) {
+          if (usable[i]) samples[i] = TakeSample(table.column(i), data[i], rows, n);
+        }
+      },
+      m);
   std::vector<std::vector<double>> parts(kParts);
   core::ThreadPool::Shared().ParallelFor(
       kParts,
@@ -225,8 +320,8 @@ AssociationSummary ComputeAssociations(const table::Table& table,
           for (size_t b = begin; b < end; b += kBlock) {
             size_t e = std::min(end, b + kBlock);
             for (const PairJob& job : jobs) {
-              const ColumnData& x = data[job.a];
-              const ColumnData& y = data[job.b];
+              const Sample& x = samples[job.a];
+              const Sample& y = samples[job.b];
               double* a = acc.data() + job.acc;
               if (job.first == AssociationMethod::kPearson) {
                 AccumulateNumeric(x, y, b, e, a);

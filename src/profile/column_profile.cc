@@ -1,8 +1,9 @@
 // The per-column pass: counts, distinct and top values, moments, quartiles,
-// zeros, histogram and outliers. Numeric columns are radix-sorted once (with
-// their rows), which gives quartiles, distinct values, value counts and ranks
-// in linear passes.
+// zeros, histogram and outliers. Numeric values are radix-sorted once (keys
+// only), which gives quartiles, distinct values and value counts in one
+// linear pass and the zero and outlier counts by binary search.
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <queue>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include "mlpipe/stats/histogram.h"
 #include "mlpipe/stats/outliers.h"
 #include "mlpipe/stats/quantile.h"
+#include "mlpipe/stats/sort.h"
 #include "profile_internal.h"
 
 namespace mlpipe::profile::internal {
@@ -20,11 +22,10 @@ namespace {
 using table::Column;
 using table::DataType;
 
-// A run of equal values: its count and a row holding it (to print the value).
+// A run of equal values: its count and value.
 struct Run {
   uint64_t count;
-  double value;  // sort key for numeric columns
-  std::string text;
+  double value;
 };
 
 // True when `a` ranks before `b`: more frequent first, then the smaller value.
@@ -47,68 +48,97 @@ std::vector<ValueCount> TopOfCounts(std::vector<ValueCount> all, size_t k) {
   return all;
 }
 
+// A present value as Column::ToStringAt writes it, from the sorted value
+// rather than a row: carrying rows through the sort would double its memory
+// traffic. A float zero (which may be -0.0 in the data) and an int64 beyond
+// 2^53 (not exact as a double) are looked up: the first row holding them.
+std::string ValueText(const Column& column, double v) {
+  const bool int64 = column.type() == DataType::kInt64;
+  if (int64 ? std::abs(v) < 0x1p53 : v != 0) {
+    if (int64) return std::to_string(static_cast<int64_t>(v));
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof(buf), v);
+    return std::string(buf, r.ptr);
+  }
+  for (size_t r = 0; r < column.size(); ++r) {
+    if (column.IsValid(r) && column.NumericAt(r) == v) return column.ToStringAt(r);
+  }
+  return "";
+}
+
+// Values of ascending `sorted` with |x - mean| / std > 3 (scipy zscore): the
+// z-score rises monotonically away from the mean (rounded subtraction and
+// division are monotone), so the outliers are a prefix and a suffix, found by
+// binary search with the exact per-value test.
+uint64_t CountZOutliersSorted(const std::vector<double>& sorted, double mean, double std) {
+  if (!(std > 0)) return 0;  // as stats::CountZScoreOutliers
+  auto out = [&](double x) { return std::abs(x - mean) / std > 3; };
+  auto mid = std::lower_bound(sorted.begin(), sorted.end(), mean);
+  auto low = std::partition_point(sorted.begin(), mid, out);
+  auto high = std::partition_point(mid, sorted.end(), [&](double x) { return !out(x); });
+  return static_cast<uint64_t>((low - sorted.begin()) + (sorted.end() - high));
+}
+
 void ProfileNumeric(const Column& column, const ProfileOptions& options, ColumnProfile* out,
                     ColumnData* data) {
   const size_t n = column.size();
   const auto& valid = column.validity();
-  std::vector<KeyRow> items;
-  items.reserve(n - column.null_count());
-  stats::Moments moments;
+  // `values` in row order for the moments (so that they sum in file order),
+  // `keys` for the sort.
   std::vector<double> values;
+  std::vector<uint64_t> keys;
   values.reserve(n - column.null_count());
-  if (data) {
-    data->kind = ColumnData::Kind::kNumeric;
-    data->values.assign(n, NAN);
-    data->ranks.assign(n, NAN);
+  keys.reserve(n - column.null_count());
+  auto gather = [&](const auto& src) {
+    for (size_t r = 0; r < n; ++r) {
+      if (!valid[r]) continue;
+      const double v = static_cast<double>(src[r]);
+      if (std::isnan(v)) continue;  // NaN counts as missing, as in pandas
+      values.push_back(v);
+      keys.push_back(stats::OrderedKey(v));
+    }
+  };
+  if (column.type() == DataType::kInt64) {
+    gather(column.int64s());
+  } else {
+    gather(column.float64s());
   }
-  for (size_t r = 0; r < n; ++r) {
-    if (!valid[r]) continue;
-    double v = column.NumericAt(r);
-    if (std::isnan(v)) continue;  // NaN counts as missing, as in pandas
-    values.push_back(v);
-    items.push_back({OrderedKey(v), static_cast<uint32_t>(r)});
-    if (data) data->values[r] = v;
-  }
+  stats::Moments moments;
   moments.AddAll(values);
-  RadixSort(items);
-  std::vector<double> sorted(items.size());
-  for (size_t i = 0; i < items.size(); ++i) sorted[i] = FromOrderedKey(items[i].key);
+  stats::RadixSort(keys);
+  std::vector<double>& sorted = values;  // the row-order values are no longer needed
+  for (size_t i = 0; i < keys.size(); ++i) sorted[i] = stats::FromOrderedKey(keys[i]);
+  keys = {};
 
   out->count = sorted.size();
-  // Runs of equal values: distinct count, value counts, average ranks.
+  if (data) data->kind = ColumnData::Kind::kNumeric;
+  // Runs of equal values: distinct count and value counts.
   auto heap_cmp = [](const Run& a, const Run& b) { return NumericRunBefore(a, b); };
   std::priority_queue<Run, std::vector<Run>, decltype(heap_cmp)> top(heap_cmp);
   uint64_t distinct = 0;
-  for (size_t i = 0; i < items.size();) {
+  for (size_t i = 0; i < sorted.size();) {
     size_t j = i + 1;
-    while (j < items.size() && items[j].key == items[i].key) ++j;
+    while (j < sorted.size() && sorted[j] == sorted[i]) ++j;
     ++distinct;
-    Run run{j - i, sorted[i], ""};
+    Run run{j - i, sorted[i]};
     if (options.top_values > 0 &&
         (top.size() < options.top_values || NumericRunBefore(run, top.top()))) {
-      run.text = column.ToStringAt(items[i].row);
-      top.push(std::move(run));
+      top.push(run);
       if (top.size() > options.top_values) top.pop();
-    }
-    if (data) {
-      double rank = (static_cast<double>(i) + static_cast<double>(j) + 1) / 2;  // 1-based mean
-      for (size_t k = i; k < j; ++k) data->ranks[items[k].row] = rank;
     }
     i = j;
   }
   out->distinct = distinct;
   std::vector<ValueCount> tops;
   while (!top.empty()) {
-    tops.push_back({top.top().text, top.top().count});
+    tops.push_back({ValueText(column, top.top().value), top.top().count});
     top.pop();
   }
   std::reverse(tops.begin(), tops.end());
   out->top = std::move(tops);
   if (sorted.empty()) return;
-  if (data) {
-    data->mean = moments.mean();
-    data->rank_mean = (static_cast<double>(sorted.size()) + 1) / 2;
-  }
+  if (data) data->mean = moments.mean();
 
   NumericSummary s;
   s.mean = moments.mean();
@@ -120,11 +150,15 @@ void ProfileNumeric(const Column& column, const ProfileOptions& options, ColumnP
   s.q1 = stats::QuantileSorted(sorted, 0.25);
   s.median = stats::QuantileSorted(sorted, 0.5);
   s.q3 = stats::QuantileSorted(sorted, 0.75);
+  // Counts over sorted values are ranges: binary searches, not passes.
   auto zero_range = std::equal_range(sorted.begin(), sorted.end(), 0.0);
   s.zeros = static_cast<uint64_t>(zero_range.second - zero_range.first);
-  s.outliers_iqr = stats::CountOutside(sorted, stats::IqrFences(s.q1, s.q3));
-  s.outliers_z = stats::CountZScoreOutliers(sorted, s.mean, moments.stddev(0));
-  stats::Histogram h = stats::EqualWidthHistogram(sorted, options.histogram_bins);
+  const stats::Fences fences = stats::IqrFences(s.q1, s.q3);
+  s.outliers_iqr = static_cast<uint64_t>(
+      (std::lower_bound(sorted.begin(), sorted.end(), fences.low) - sorted.begin()) +
+      (sorted.end() - std::upper_bound(sorted.begin(), sorted.end(), fences.high)));
+  s.outliers_z = CountZOutliersSorted(sorted, s.mean, moments.stddev(0));
+  stats::Histogram h = stats::EqualWidthHistogramSorted(sorted, options.histogram_bins);
   s.histogram.edges = std::move(h.edges);
   s.histogram.counts = std::move(h.counts);
   out->numeric = std::move(s);
@@ -138,11 +172,6 @@ void ProfileCategorical(const Column& column, const ProfileOptions& options, Col
   for (auto& c : counts.top) out->top.push_back({std::move(c.value), c.count});
   if (data) {
     data->kind = ColumnData::Kind::kCategorical;
-    data->codes = column.codes();
-    const auto& valid = column.validity();
-    for (size_t r = 0; r < valid.size(); ++r) {
-      if (!valid[r]) data->codes[r] = -1;
-    }
     data->num_codes = static_cast<int32_t>(column.categories().size());
   }
 }
@@ -162,8 +191,6 @@ void ProfileBool(const Column& column, const ProfileOptions& options, ColumnProf
   out->top = TopOfCounts(std::move(all), options.top_values);
   if (data) {
     data->kind = ColumnData::Kind::kCategorical;
-    data->codes.resize(bools.size());
-    for (size_t r = 0; r < bools.size(); ++r) data->codes[r] = valid[r] ? bools[r] != 0 : -1;
     data->num_codes = 2;
   }
 }

@@ -19,30 +19,6 @@ ProfileOptions Options(int bins = 4) {
   return o;
 }
 
-TEST(RadixSort, MatchesStableSortOnDoubles) {
-  core::Rng rng(7);
-  std::vector<double> values = {0.0,
-                                -0.0,
-                                1.5,
-                                -1.5,
-                                std::numeric_limits<double>::infinity(),
-                                -std::numeric_limits<double>::infinity(),
-                                1e-300,
-                                -1e300};
-  for (int i = 0; i < 5000; ++i) values.push_back(std::round(rng.Normal() * 50) / 4);
-  std::vector<KeyRow> items;
-  for (size_t i = 0; i < values.size(); ++i) items.push_back({OrderedKey(values[i]), uint32_t(i)});
-  std::vector<KeyRow> expected = items;
-  std::stable_sort(expected.begin(), expected.end(),
-                   [&](const KeyRow& a, const KeyRow& b) { return values[a.row] < values[b.row]; });
-  RadixSort(items);
-  ASSERT_EQ(items.size(), expected.size());
-  for (size_t i = 0; i < items.size(); ++i) {
-    EXPECT_EQ(items[i].row, expected[i].row) << i;
-    EXPECT_EQ(FromOrderedKey(items[i].key), values[expected[i].row] + 0.0);
-  }
-}
-
 TEST(ProfileColumn, NumericFiguresByHand) {
   // Present: 1 2 3 4 0 0 (one missing). Checked with pandas and numpy.
   Column c = Column::Float64("x", {1, 2, 3, 4, 0, 0, 0}, {1, 1, 1, 1, 0, 1, 1});
@@ -73,12 +49,9 @@ TEST(ProfileColumn, NumericFiguresByHand) {
   EXPECT_EQ(p.top[0].count, 2u);
   EXPECT_EQ(p.top[1].value, "1");
   EXPECT_EQ(p.top[4].value, "4");
-  // Data kept for the association pass: values and average ranks by row.
+  // Kept for the association pass.
   EXPECT_EQ(data.kind, ColumnData::Kind::kNumeric);
-  EXPECT_TRUE(std::isnan(data.values[4]));
-  EXPECT_TRUE(std::isnan(data.ranks[4]));
-  EXPECT_EQ(data.ranks[5], 1.5);  // the two zeros share ranks 1 and 2
-  EXPECT_EQ(data.ranks[3], 6);
+  EXPECT_NEAR(data.mean, 1.6666666666666667, 1e-12);
 }
 
 TEST(ProfileColumn, OutliersIqrAndZ) {
@@ -118,7 +91,6 @@ TEST(ProfileColumn, CategoricalCountsAndCodes) {
   EXPECT_EQ(p.top[0].count, 3u);
   EXPECT_EQ(p.top[1].value, "a");
   EXPECT_EQ(data.kind, ColumnData::Kind::kCategorical);
-  EXPECT_EQ(data.codes[3], -1);
   EXPECT_EQ(data.num_codes, static_cast<int32_t>(c.categories().size()));
 }
 
@@ -234,6 +206,35 @@ TEST(ComputeAssociations, SpearmanIsExactWithoutMissingValues) {
   AssociationSummary a = ComputeAssociations(t, data, Options());
   ASSERT_EQ(a.pairs.size(), 2u);
   EXPECT_NEAR(a.pairs[1].value, stats::Spearman(x, y), 1e-12);
+}
+
+TEST(ComputeAssociations, LargeTablesUseAFixedSample) {
+  core::Rng rng(11);
+  std::vector<double> x, y;
+  std::vector<std::string> c;
+  for (int i = 0; i < 5000; ++i) {
+    x.push_back(rng.Normal());
+    y.push_back(x.back() + rng.Normal());
+    c.push_back(x.back() > 0 ? "pos" : "neg");
+  }
+  table::Table t = MakeTable(
+      {Column::Float64("x", x), Column::Float64("y", y), Column::CategoricalFromStrings("c", c)});
+  std::vector<ColumnData> data(t.num_columns());
+  for (size_t i = 0; i < t.num_columns(); ++i) ProfileColumn(t.column(i), Options(), &data[i]);
+  AssociationSummary full = ComputeAssociations(t, data, Options());
+  EXPECT_EQ(full.sample_rows, 0u);
+  EXPECT_EQ(full.pairs[0].rows, 5000u);
+  ProfileOptions o = Options();
+  o.association_sample_rows = 1000;
+  AssociationSummary a = ComputeAssociations(t, data, o), b = ComputeAssociations(t, data, o);
+  EXPECT_GT(a.sample_rows, 850u);
+  EXPECT_LT(a.sample_rows, 1150u);
+  ASSERT_EQ(a.pairs.size(), full.pairs.size());
+  for (size_t i = 0; i < a.pairs.size(); ++i) {
+    EXPECT_EQ(a.pairs[i].rows, a.sample_rows);
+    EXPECT_EQ(a.pairs[i].value, b.pairs[i].value);  // the same sample every time
+    EXPECT_NEAR(a.pairs[i].value, full.pairs[i].value, 0.1) << i;
+  }
 }
 
 }  // namespace

@@ -1,11 +1,13 @@
 // Duplicate rows: a 64-bit hash per row (built column by column over row
 // chunks in parallel), a radix sort of the hashes, and a value-by-value
 // comparison of rows whose hashes are equal, so that the count is exact.
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <string_view>
 
 #include "mlpipe/core/thread_pool.h"
+#include "mlpipe/stats/sort.h"
 #include "profile_internal.h"
 
 namespace mlpipe::profile::internal {
@@ -85,44 +87,91 @@ bool RowsEqual(const table::Table& t, size_t a, size_t b) {
   return true;
 }
 
+// Combines column `c`'s values of rows [begin, end) into their hashes, the
+// type switch outside the row loop.
+void HashColumn(const Column& c, size_t begin, size_t end, uint64_t* h) {
+  auto combine = [&](auto&& value_hash) {
+    for (size_t r = begin; r < end; ++r) {
+      h[r] = Mix(h[r] * 0x9e3779b97f4a7c15ULL + (c.IsValid(r) ? value_hash(r) : kMissing));
+    }
+  };
+  switch (c.type()) {
+    case DataType::kFloat64: {
+      const double* v = c.float64s().data();
+      combine([v](size_t r) {
+        double x = v[r];
+        if (x == 0) x = 0.0;
+        if (x != x) return kMissing;  // NaN is missing, as in pandas
+        return std::bit_cast<uint64_t>(x);
+      });
+      break;
+    }
+    case DataType::kInt64: {
+      const int64_t* v = c.int64s().data();
+      combine([v](size_t r) { return static_cast<uint64_t>(v[r]); });
+      break;
+    }
+    case DataType::kCategorical: {
+      const int32_t* v = c.codes().data();
+      combine([v](size_t r) { return static_cast<uint64_t>(v[r]); });
+      break;
+    }
+    default:
+      combine([&c](size_t r) { return ValueHash(c, r); });
+      break;
+  }
+}
+
 }  // namespace
 
 uint64_t CountDuplicateRows(const table::Table& table) {
   const size_t n = table.num_rows();
   if (n < 2 || table.num_columns() == 0) return 0;
-  std::vector<KeyRow> items(n);
+  std::vector<uint64_t> hashes(n);
   core::ThreadPool::Shared().ParallelFor(
       n,
       [&](size_t begin, size_t end) {
-        for (size_t r = begin; r < end; ++r) items[r] = {0x243f6a8885a308d3ULL, uint32_t(r)};
-        for (const Column& c : table.columns()) {
-          for (size_t r = begin; r < end; ++r) {
-            items[r].key = Mix(items[r].key * 0x9e3779b97f4a7c15ULL + ValueHash(c, r));
-          }
-        }
+        std::fill(hashes.begin() + begin, hashes.begin() + end, 0x243f6a8885a308d3ULL);
+        for (const Column& c : table.columns()) HashColumn(c, begin, end, hashes.data());
       },
       64);
-  RadixSort(items);  // stable: rows of equal hash stay in row order
+  // Most tables have few duplicates: sort the hashes alone, then carry rows
+  // only for the rows whose hash repeats.
+  std::vector<uint64_t> keys = hashes;
+  stats::RadixSort(keys);
+  std::vector<uint64_t> repeated;
+  for (size_t i = 1; i < n; ++i) {
+    if (keys[i] == keys[i - 1] && (repeated.empty() || repeated.back() != keys[i]))
+      repeated.push_back(keys[i]);
+  }
+  if (repeated.empty()) return 0;
+  keys.clear();
+  std::vector<uint32_t> rows;
+  for (size_t r = 0; r < n; ++r) {
+    if (std::binary_search(repeated.begin(), repeated.end(), hashes[r])) {
+      keys.push_back(hashes[r]);
+      rows.push_back(static_cast<uint32_t>(r));
+    }
+  }
+  stats::RadixSort(keys, rows);  // stable: rows of equal hash stay in row order
   uint64_t duplicates = 0;
   std::vector<uint32_t> distinct;  // rows of the current hash run that differ from each other
-  for (size_t i = 0; i < n;) {
+  for (size_t i = 0; i < keys.size();) {
     size_t j = i + 1;
-    while (j < n && items[j].key == items[i].key) ++j;
-    if (j - i > 1) {
-      distinct.assign(1, items[i].row);
-      for (size_t k = i + 1; k < j; ++k) {
-        bool dup = false;
-        for (uint32_t d : distinct) {
-          if (RowsEqual(table, d, items[k].row)) {
-            dup = true;
-            break;
-          }
+    while (j < keys.size() && keys[j] == keys[i]) ++j;
+    distinct.assign(1, rows[i]);
+    for (size_t k = i + 1; k < j; ++k) {
+      bool dup = false;
+      for (uint32_t d : distinct) {
+        if (RowsEqual(table, d, rows[k])) {
+          dup = true;
+          break;
         }
-        if (dup) {
-          ++duplicates;
-        } else {
-          distinct.push_back(items[k].row);  // a true 64-bit collision
-        }
+      }
+      if (dup) {
+        ++duplicates;
+      } else {
+        distinct.push_back(rows[k]);  // a true 64-bit collision
       }
     }
     i = j;

@@ -163,6 +163,9 @@ std::string AssociationSection(const TableProfile& p) {
     }
     note += ".";
   }
+  if (a.sample_rows) {
+    note += fmt::format(" Computed on a sample of {} rows.", FormatCount(a.sample_rows));
+  }
   if (a.pairs_skipped) {
     note += fmt::format(" {} pairs were over the pair limit and not computed.",
                         FormatCount(a.pairs_skipped));

@@ -105,9 +105,12 @@ core::Json ProfileToJson(const TableProfile& p) {
   j["missing_cells"] = p.missing_cells;
   j["constant_columns"] = p.constant_columns;
   j["high_cardinality_columns"] = p.high_cardinality_columns;
-  j["associations"] = {{"pairs", pairs},
-                       {"pairs_skipped", p.associations.pairs_skipped},
-                       {"excluded_columns", p.associations.excluded_columns}};
+  j["associations"] = {
+      {"pairs", pairs},
+      {"pairs_skipped", p.associations.pairs_skipped},
+      {"excluded_columns", p.associations.excluded_columns},
+      {"sample_rows",
+       p.associations.sample_rows ? core::Json(p.associations.sample_rows) : core::Json(nullptr)}};
   j["target"] = p.target ? TargetJson(*p.target) : core::Json(nullptr);
   j["protected"] = groups;
   j["warnings"] = warnings;

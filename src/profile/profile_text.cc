@@ -143,9 +143,12 @@ std::string AssociationsSection(const TableProfile& p) {
                     fmt::format("{:.3f}", all[i]->value)});
   }
   std::string note;
+  if (p.associations.sample_rows) {
+    note += fmt::format("  (on a sample of {} rows)\n", FormatCount(p.associations.sample_rows));
+  }
   if (p.associations.pairs_skipped) {
-    note = fmt::format("  ({} pairs not computed: over the pair limit)\n",
-                       FormatCount(p.associations.pairs_skipped));
+    note += fmt::format("  ({} pairs not computed: over the pair limit)\n",
+                        FormatCount(p.associations.pairs_skipped));
   }
   return "\nStrongest associations\n" + Aligned(rows, {false, false, false, true}) + note;
 }

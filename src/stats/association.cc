@@ -1,11 +1,11 @@
 #include "mlpipe/stats/association.h"
 
-#include "radix_sort.h"
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <utility>
+
+#include "mlpipe/stats/sort.h"
 
 namespace mlpipe::stats {
 namespace {
@@ -110,7 +110,7 @@ std::vector<double> Rank(std::span<const double> x) {
       return ranks;
     }
   }
-  const std::vector<uint32_t> order = internal::RadixArgSort(x);
+  const std::vector<uint32_t> order = RadixArgSort(x);
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
     while (j < n && x[order[j]] == x[order[i]]) ++j;

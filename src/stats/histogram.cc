@@ -2,9 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "mlpipe/stats/quantile.h"
-#include "radix_sort.h"
+#include "mlpipe/stats/sort.h"
 
 namespace mlpipe::stats {
 namespace {
@@ -18,6 +19,21 @@ std::vector<double> Linspace(double first, double last, int bins) {
   for (int i = 0; i <= bins; ++i) edges[static_cast<size_t>(i)] = i * step + first;
   edges.back() = last;
   return edges;
+}
+
+// The bin numpy gives a finite x in [lo, hi]: its uniform-bin fast path, the
+// index from the scaled offset, then a one-step correction against the actual
+// edges (the scaled index can be off by one within an ulp of an edge). With
+// ascending edges the result never decreases as x grows.
+size_t BinOf(double x, double lo, double norm, size_t last, const double* edges) {
+  auto i = static_cast<size_t>((x - lo) * norm);
+  if (i > last) i = last;
+  if (x < edges[i]) {
+    --i;
+  } else if (i != last && x >= edges[i + 1]) {
+    ++i;
+  }
+  return i;
 }
 
 }  // namespace
@@ -45,15 +61,32 @@ Histogram EqualWidthHistogram(std::span<const double> values, int bins) {
   const auto last = static_cast<size_t>(bins - 1);
   const double* edges = h.edges.data();
   for (double x : values) {
-    if (!std::isfinite(x)) continue;
-    auto i = static_cast<size_t>((x - lo) * norm);
-    if (i > last) i = last;
-    if (x < edges[i]) {
-      --i;
-    } else if (i != last && x >= edges[i + 1]) {
-      ++i;
-    }
-    ++h.counts[i];
+    if (std::isfinite(x)) ++h.counts[BinOf(x, lo, norm, last, edges)];
+  }
+  return h;
+}
+
+Histogram EqualWidthHistogramSorted(std::span<const double> sorted, int bins) {
+  const double inf = std::numeric_limits<double>::infinity();
+  auto b = std::partition_point(sorted.begin(), sorted.end(), [&](double x) { return x == -inf; });
+  auto e = std::partition_point(b, sorted.end(), [&](double x) { return x < inf; });
+  if (bins <= 0 || b == e) return {};
+  const double lo = *b, hi = *(e - 1);
+  if (lo == hi) return SingleValue(lo, static_cast<uint64_t>(e - b));
+  Histogram h;
+  h.edges = Linspace(lo, hi, bins);
+  if (!std::is_sorted(h.edges.begin(), h.edges.end())) return EqualWidthHistogram(sorted, bins);
+  h.counts.assign(static_cast<size_t>(bins), 0);
+  const double norm = bins / (hi - lo);
+  const auto last = static_cast<size_t>(bins - 1);
+  const double* edges = h.edges.data();
+  // Bins are consecutive runs of the sorted values: find each run's end.
+  for (size_t k = 0; k <= last; ++k) {
+    auto next = k == last ? e : std::partition_point(b, e, [&](double x) {
+      return BinOf(x, lo, norm, last, edges) <= k;
+    });
+    h.counts[k] = static_cast<uint64_t>(next - b);
+    b = next;
   }
   return h;
 }
@@ -71,7 +104,7 @@ Histogram QuantileHistogram(std::span<const double> values, int bins) {
   std::vector<double> qs = Linspace(0.0, 1.0, bins);
   // One radix sort gives both the quantile edges and, by binary search of
   // each edge, the counts.
-  internal::RadixSort(finite);
+  RadixSort(finite);
   std::vector<double> edges(qs.size());
   for (size_t i = 0; i < qs.size(); ++i) edges[i] = QuantileSorted(finite, qs[i]);
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());

@@ -1,5 +1,6 @@
 #include "mlpipe/stats/histogram.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -8,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "fixtures.h"
+#include "mlpipe/core/random.h"
 
 namespace mlpipe::stats {
 namespace {
@@ -32,6 +34,32 @@ TEST(HistogramTest, EqualWidthMatchesNumpy) {
     ASSERT_EQ(h.edges.size(), edges.size());
     for (size_t i = 0; i < edges.size(); ++i) EXPECT_EQ(h.edges[i], edges[i]) << i;
     EXPECT_EQ(h.counts, Counts(c["counts"]));
+  }
+}
+
+TEST(HistogramTest, SortedEqualsUnsorted) {
+  // The fixtures, values sitting on the edges, and a wide random sample.
+  std::vector<std::vector<double>> cases;
+  const core::Json f = LoadFixture("histogram");
+  for (const auto& c : f["equal_width"]) cases.push_back(Doubles(c["x"]));
+  std::vector<double> on_edges;
+  for (int i = 0; i <= 300; ++i) on_edges.push_back(0.1 * i);
+  cases.push_back(on_edges);
+  core::Rng rng(3);
+  std::vector<double> wide;
+  for (int i = 0; i < 20000; ++i) wide.push_back(std::round(rng.Normal() * 1e4) / 3);
+  const double inf = std::numeric_limits<double>::infinity();
+  wide.insert(wide.end(), {-inf, inf, inf});
+  cases.push_back(wide);
+  cases.push_back({-inf, 5, 5, inf});
+  cases.push_back({});
+  for (std::vector<double>& x : cases) {
+    std::sort(x.begin(), x.end());
+    for (int bins : {1, 3, 20, 37}) {
+      const Histogram a = EqualWidthHistogram(x, bins), b = EqualWidthHistogramSorted(x, bins);
+      EXPECT_EQ(a.edges, b.edges);
+      EXPECT_EQ(a.counts, b.counts);
+    }
   }
 }
 

@@ -1,5 +1,3 @@
-#include "radix_sort.h"
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -8,8 +6,9 @@
 #include <gtest/gtest.h>
 
 #include "mlpipe/core/random.h"
+#include "mlpipe/stats/sort.h"
 
-namespace mlpipe::stats::internal {
+namespace mlpipe::stats {
 namespace {
 
 TEST(RadixSortTest, MatchesStdSortIncludingSpecialValues) {
@@ -35,5 +34,35 @@ TEST(RadixSortTest, MatchesStdSortIncludingSpecialValues) {
   EXPECT_TRUE(RadixArgSort(empty).empty());
 }
 
+TEST(RadixSortTest, KeysWithPayloadAreStable) {
+  core::Rng rng(7);
+  std::vector<double> values = {0.0,
+                                -0.0,
+                                1.5,
+                                -1.5,
+                                std::numeric_limits<double>::infinity(),
+                                -std::numeric_limits<double>::infinity(),
+                                1e-300,
+                                -1e300};
+  for (int i = 0; i < 5000; ++i) values.push_back(std::round(rng.Normal() * 50) / 4);
+  std::vector<uint64_t> keys;
+  std::vector<uint32_t> rows;
+  for (size_t i = 0; i < values.size(); ++i) {
+    keys.push_back(OrderedKey(values[i]));
+    rows.push_back(static_cast<uint32_t>(i));
+  }
+  std::vector<uint32_t> expected = rows;
+  std::stable_sort(expected.begin(), expected.end(),
+                   [&](uint32_t a, uint32_t b) { return values[a] < values[b]; });
+  std::vector<uint64_t> keys_only = keys;
+  RadixSort(keys, rows);
+  RadixSort(keys_only);
+  EXPECT_EQ(keys, keys_only);
+  ASSERT_EQ(rows, expected);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    EXPECT_EQ(FromOrderedKey(keys[i]), values[expected[i]] + 0.0);
+  }
+}
+
 }  // namespace
-}  // namespace mlpipe::stats::internal
+}  // namespace mlpipe::stats

@@ -40,11 +40,14 @@ struct ChunkColumn {
   std::vector<double> floats;  // kFloat
 };
 
-// Converts column `col` of `chunk`. With `explicit_type` set, converts to
-// `type` only (recording fail_row); otherwise infers.
+// Converts rows [begin, end) of column `col` of `chunk`, continuing from the
+// state `out` has after the rows before `begin` (begin == 0 starts afresh).
+// With `explicit_type` set, converts to `type` only (recording fail_row);
+// otherwise infers. Calling it in row ranges, all columns per range, keeps
+// the range's text in cache instead of reading the chunk once per column.
 void ConvertChunkColumn(std::string_view text, const CsvChunk& chunk, size_t ncols, size_t col,
                         const MissingTokens& missing, bool explicit_type, DataType type,
-                        ChunkColumn* out);
+                        size_t begin, size_t end, ChunkColumn* out);
 
 // The state of the whole column: the most general of the chunks' states.
 ColumnState MergeStates(const std::vector<const ChunkColumn*>& parts, bool* plain_number);

@@ -128,9 +128,13 @@ Result<Table> ReadCsvImpl(std::string_view text, std::string_view source,
   std::vector<std::vector<internal::ChunkColumn>> conv(chunks.size());
   internal::RunParallel(pool, chunks.size(), [&](size_t i) {
     conv[i].resize(ncols);
-    for (size_t c = 0; c < ncols; ++c)
-      internal::ConvertChunkColumn(text, chunks[i], ncols, c, missing, is_explicit[c], types[c],
-                                   &conv[i][c]);
+    constexpr size_t kRowBlock = 1024;  // about 150 KB of text: stays in L2 across columns
+    const size_t rows = chunks[i].rows();
+    for (size_t b = 0; b == 0 || b < rows; b += kRowBlock) {
+      for (size_t c = 0; c < ncols; ++c)
+        internal::ConvertChunkColumn(text, chunks[i], ncols, c, missing, is_explicit[c], types[c],
+                                     b, std::min(rows, b + kRowBlock), &conv[i][c]);
+    }
   });
   // The first value breaking an explicit type, in file order.
   for (size_t i = 0; i < chunks.size(); ++i) {
@@ -174,7 +178,13 @@ Result<Table> ReadCsvImpl(std::string_view text, std::string_view source,
   size_t total_rows = 0;
   for (const auto& c : chunks) total_rows += c.rows();
   std::vector<Column> columns(ncols);
-  internal::RunParallel(pool, ncols, [&](size_t c) {
+  // Text columns first: each is a pass of dictionary look-ups over every row,
+  // while a numeric one is a copy; the short tasks last keep both cores busy.
+  std::vector<size_t> order(ncols);
+  for (size_t c = 0; c < ncols; ++c) order[c] = c;
+  std::stable_partition(order.begin(), order.end(), [&](size_t c) { return !IsNumeric(types[c]); });
+  internal::RunParallel(pool, ncols, [&](size_t k) {
+    const size_t c = order[k];
     if (IsNumeric(types[c])) {
       columns[c] = internal::ConcatNumeric(names[c], types[c], parts[c]);
       for (auto& cc : conv) cc[c] = internal::ChunkColumn{};

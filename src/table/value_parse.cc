@@ -23,13 +23,16 @@ bool FastParseFloat64(std::string_view s, double* out) {
   bool neg = false;
   if (p < e && *p == '-') neg = true, ++p;
   uint64_t m = 0;
+  // One unsigned compare per character tells a digit (c - '0' wraps above 9
+  // for every other byte).
+  auto digit = [](char c) { return static_cast<unsigned>(static_cast<unsigned char>(c) - '0'); };
   const char* digits_begin = p;
-  while (p < e && IsDigit(*p)) m = m * 10 + static_cast<uint64_t>(*p++ - '0');
+  for (unsigned d; p < e && (d = digit(*p)) <= 9; ++p) m = m * 10 + d;
   size_t nint = static_cast<size_t>(p - digits_begin);
   size_t nfrac = 0;
   if (p < e && *p == '.') {
     const char* f = ++p;
-    while (p < e && IsDigit(*p)) m = m * 10 + static_cast<uint64_t>(*p++ - '0');
+    for (unsigned d; p < e && (d = digit(*p)) <= 9; ++p) m = m * 10 + d;
     nfrac = static_cast<size_t>(p - f);
   }
   if (nint + nfrac == 0 || nint + nfrac > 19) return false;

@@ -34,6 +34,11 @@ struct ProfileOptions {
   // At most this many column pairs are computed; the rest are skipped and
   // counted in AssociationSummary::pairs_skipped.
   size_t max_association_pairs = 2000;
+  // Above this many rows, associations are computed on a fixed pseudo-random
+  // sample of about this many rows (their standard error, ~1/sqrt(rows), is
+  // then about 0.002): exact figures would cost more than the rest of the
+  // profile together. 0: always every row.
+  size_t association_sample_rows = 200000;
   // A numeric protected column with more distinct values than this is grouped
   // into its quartile bins (-inf,q1], (q1,q2], (q2,q3], (q3,inf).
   size_t max_protected_groups = 10;
@@ -105,6 +110,8 @@ struct AssociationSummary {
   std::vector<Association> pairs;
   uint64_t pairs_skipped = 0;                 // over max_association_pairs
   std::vector<std::string> excluded_columns;  // string columns, too many categories
+  // Rows of the sample the pairs were computed on; 0 when every row was used.
+  uint64_t sample_rows = 0;
 };
 
 // The balance of the target column.

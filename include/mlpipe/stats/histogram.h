@@ -18,6 +18,9 @@ struct Histogram {
 // One bin of width 1 centred on the value when every value is equal; no bins
 // when empty or bins <= 0. NaN and infinite values are skipped.
 Histogram EqualWidthHistogram(std::span<const double> values, int bins);
+// The same histogram of ascending `sorted` (no NaN) by a binary search per
+// bin: the bin of a value never decreases as the value grows.
+Histogram EqualWidthHistogramSorted(std::span<const double> sorted, int bins);
 // Bins whose edges are the 0, 1/bins, ..., 1 quantiles (numpy.quantile of
 // numpy.linspace(0, 1, bins + 1); duplicate edges merged), counted as
 // numpy.histogram(values, edges). Degenerate cases as EqualWidthHistogram.

