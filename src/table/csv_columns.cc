@@ -1,5 +1,7 @@
 #include "csv_columns.h"
 
+#include "code_index.h"
+
 #include <algorithm>
 #include <cstring>
 #include <deque>
@@ -9,6 +11,38 @@ namespace {
 
 bool HasDigit(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Dictionary-encodes rows [begin, end) of a text column of one chunk into
+// `out->dict`, creating it at begin == 0; stops keeping it (overflow) once it
+// holds more than `cap` values.
+void EncodeText(std::string_view text, const CsvChunk& chunk, size_t ncols, size_t col,
+                const MissingTokens& missing, size_t cap, size_t begin, size_t end,
+                ChunkColumn* out) {
+  if (!out->dict) {
+    out->dict = std::make_unique<TextDict>();
+    out->dict->codes.assign(chunk.rows(), -1);
+  }
+  TextDict& d = *out->dict;
+  if (d.overflow) return;
+  std::string scratch;
+  for (size_t r = begin; r < end; ++r) {
+    std::string_view raw = RawField(text, chunk, ncols, r, col);
+    std::string_view t = FieldText(raw, &scratch);
+    if (IsMissingField(raw, t, missing)) continue;
+    const uint64_t h = CodeIndex::Hash(t);
+    int32_t code = d.index.Find(t, h);
+    if (code < 0) {
+      if (d.values.size() >= cap) {
+        out->dict = std::make_unique<TextDict>();
+        out->dict->overflow = true;
+        return;
+      }
+      code = static_cast<int32_t>(d.values.size());
+      d.index.Insert(d.values.emplace_back(t), h);
+    }
+    d.codes[r] = code;
+  }
 }
 
 // Converts to an explicit numeric type, stopping at the first failure.
@@ -46,10 +80,12 @@ void ConvertExplicit(std::string_view text, const CsvChunk& chunk, size_t ncols,
 
 void ConvertChunkColumn(std::string_view text, const CsvChunk& chunk, size_t ncols, size_t col,
                         const MissingTokens& missing, bool explicit_type, DataType type,
-                        size_t begin, size_t end, ChunkColumn* out) {
+                        size_t max_categories, size_t begin, size_t end, ChunkColumn* out) {
   size_t n = chunk.rows();
   if (explicit_type && !IsNumeric(type)) {
     out->state = ColumnState::kText;
+    if (type == DataType::kCategorical)
+      EncodeText(text, chunk, ncols, col, missing, SIZE_MAX, begin, end, out);
     return;
   }
   if (begin == 0) out->valid.assign(n, 0);
@@ -58,7 +94,10 @@ void ConvertChunkColumn(std::string_view text, const CsvChunk& chunk, size_t nco
 
   std::string scratch;
   ColumnState st = out->state;
-  if (st == ColumnState::kText) return;  // decided by an earlier range
+  if (st == ColumnState::kText) {  // decided by an earlier range
+    EncodeText(text, chunk, ncols, col, missing, max_categories, begin, end, out);
+    return;
+  }
   for (size_t r = begin; r < end; ++r) {
     std::string_view raw = RawField(text, chunk, ncols, r, col);
     std::string_view t = FieldText(raw, &scratch);
@@ -116,6 +155,8 @@ void ConvertChunkColumn(std::string_view text, const CsvChunk& chunk, size_t nco
   if (st == ColumnState::kText) {
     *out = ChunkColumn{};
     out->state = ColumnState::kText;
+    // The rows before this one were numbers; encode them as text too.
+    EncodeText(text, chunk, ncols, col, missing, max_categories, 0, end, out);
   }
 }
 
@@ -174,143 +215,89 @@ Column ConcatNumeric(const std::string& name, DataType type,
 
 namespace {
 
-// Text to code for building a categorical column: open addressing over the
-// codes, each with its text's hash. Category texts are few and short, and
-// std::unordered_map's std::hash and node chasing cost more than the rest of
-// building the column.
-class CodeIndex {
- public:
-  static uint64_t Hash(std::string_view s) {
-    const char* p = s.data();
-    const size_t n = s.size();
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-    auto load = [](const char* q, size_t bytes) {  // bytes <= 8, as one fixed-size copy
-      uint64_t w = 0;
-      if (bytes == 8) std::memcpy(&w, q, 8);
-      if (bytes == 4) std::memcpy(&w, q, 4);
-      return w;
-    };
-    if (n >= 8) {
-      size_t i = 0;
-      for (; i + 8 <= n; i += 8) h = (h ^ load(p + i, 8)) * 0xff51afd7ed558ccdULL;
-      if (i < n) h = (h ^ load(p + n - 8, 8)) * 0xff51afd7ed558ccdULL;  // overlapping tail
-    } else if (n >= 4) {
-      h ^= load(p, 4) | load(p + n - 4, 4) << 32;
-    } else {
-      for (size_t i = 0; i < n; ++i) h ^= uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
-    }
-    // MurmurHash3's finaliser: every input bit reaches the low bits, which
-    // pick the slot.
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb93fe53b4ceULL;
-    return h ^ (h >> 33);
-  }
-  // a == b without a call to memcmp for short texts (the usual category).
-  static bool SameText(std::string_view a, std::string_view b) {
-    const size_t n = a.size();
-    if (n != b.size()) return false;
-    if (n > 16) return a == b;
-    auto word = [](const char* p, size_t bytes) {
-      uint64_t w = 0;
-      std::memcpy(&w, p, bytes);
-      return w;
-    };
-    if (n >= 8) {  // two overlapping words cover 8..16 bytes
-      return word(a.data(), 8) == word(b.data(), 8) &&
-             word(a.data() + n - 8, 8) == word(b.data() + n - 8, 8);
-    }
-    if (n >= 4) {
-      return word(a.data(), 4) == word(b.data(), 4) &&
-             word(a.data() + n - 4, 4) == word(b.data() + n - 4, 4);
-    }
-    for (size_t i = 0; i < n; ++i) {
-      if (a[i] != b[i]) return false;
-    }
-    return true;
-  }
-  // The code of `text` (hash `h`), or -1.
-  int32_t Find(std::string_view text, uint64_t h) const {
-    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
-      const int32_t c = slots_[i];
-      if (c < 0 || (hashes_[c] == h && SameText(keys_[c], text))) return c;
-    }
-  }
-  // Adds `text` as the next code; `text` must outlive the index.
-  void Insert(std::string_view text, uint64_t h) {
-    keys_.push_back(text);
-    hashes_.push_back(h);
-    if (keys_.size() * 2 > slots_.size()) {  // at most half full: short probes
-      slots_.assign(slots_.size() * 2, -1);
-      mask_ = slots_.size() - 1;
-      for (size_t c = 0; c < keys_.size(); ++c) Place(hashes_[c], static_cast<int32_t>(c));
-    } else {
-      Place(h, static_cast<int32_t>(keys_.size() - 1));
-    }
-  }
-
- private:
-  void Place(uint64_t h, int32_t code) {
-    size_t i = h & mask_;
-    while (slots_[i] >= 0) i = (i + 1) & mask_;
-    slots_[i] = code;
-  }
-  std::vector<int32_t> slots_ = std::vector<int32_t>(64, -1);
-  size_t mask_ = 63;
-  std::vector<std::string_view> keys_;
-  std::vector<uint64_t> hashes_;
-};
-
-// Calls fn(global_row, text, in_scratch) for every present value in order,
-// until fn returns false; returns whether it ran to the end. Sets
-// (*valid)[global_row] for present values.
+// Calls fn(global_row, text, in_scratch) for every present value of `chunk`
+// in order (its first row is global row `first_row`), until fn returns false;
+// returns whether it ran to the end. Sets (*valid)[global_row] for present
+// values.
 template <typename Fn>
-bool ForEachPresent(std::string_view text, const std::vector<CsvChunk>& chunks, size_t ncols,
+bool ForEachPresent(std::string_view text, const CsvChunk& chunk, size_t first_row, size_t ncols,
                     size_t col, const MissingTokens& missing, std::vector<uint8_t>* valid,
                     Fn&& fn) {
   std::string scratch;
-  size_t g = 0;
-  for (const CsvChunk& c : chunks) {
-    for (size_t r = 0; r < c.rows(); ++r, ++g) {
-      std::string_view raw = RawField(text, c, ncols, r, col);
-      std::string_view t = FieldText(raw, &scratch);
-      if (IsMissingField(raw, t, missing)) continue;
-      (*valid)[g] = 1;
-      if (!fn(g, t, t.data() == scratch.data())) return false;
-    }
+  for (size_t r = 0; r < chunk.rows(); ++r) {
+    std::string_view raw = RawField(text, chunk, ncols, r, col);
+    std::string_view t = FieldText(raw, &scratch);
+    if (IsMissingField(raw, t, missing)) continue;
+    (*valid)[first_row + r] = 1;
+    if (!fn(first_row + r, t, t.data() == scratch.data())) return false;
   }
   return true;
 }
 
 }  // namespace
 
-Column BuildTextColumn(std::string_view text, const std::vector<CsvChunk>& chunks, size_t ncols,
-                       size_t col, size_t total_rows, const std::string& name, DataType type,
-                       bool infer_text, const MissingTokens& missing, size_t max_categories) {
+Column BuildTextColumn(std::string_view text, const std::vector<CsvChunk>& chunks,
+                       const std::vector<const ChunkColumn*>& parts, size_t ncols, size_t col,
+                       size_t total_rows, const std::string& name, DataType type, bool infer_text,
+                       const MissingTokens& missing, size_t max_categories) {
   std::vector<uint8_t> valid(total_rows, 0);
   if (type == DataType::kCategorical || infer_text) {
     size_t cap = type == DataType::kCategorical ? SIZE_MAX : max_categories;
     std::vector<int32_t> codes(total_rows, -1);
     CodeIndex index;
     std::vector<std::string> categories;
-    std::deque<std::string> owned;  // unescaped keys, at stable addresses
+    std::deque<std::string> owned;  // keys, at stable addresses
     size_t present = 0;
-    bool complete = ForEachPresent(text, chunks, ncols, col, missing, &valid,
-                                   [&](size_t g, std::string_view t, bool in_scratch) {
-                                     ++present;
-                                     const uint64_t h = CodeIndex::Hash(t);
-                                     int32_t code = index.Find(t, h);
-                                     if (code < 0) {
-                                       if (categories.size() >= cap) return false;
-                                       if (in_scratch) t = owned.emplace_back(t);
-                                       code = static_cast<int32_t>(categories.size());
-                                       index.Insert(t, h);
-                                       categories.emplace_back(t);
-                                     }
-                                     codes[g] = code;
-                                     return true;
-                                   });
+    bool complete = true;
+    std::vector<int32_t> remap;
+    size_t first_row = 0;
+    for (size_t i = 0; i < chunks.size() && complete; ++i) {
+      const TextDict* d = parts[i]->dict.get();
+      if (d != nullptr && !d->overflow) {
+        // Local codes are in order of first appearance within the chunk, so
+        // adding them in that order keeps the global first-appearance order.
+        remap.resize(d->values.size());
+        for (size_t k = 0; k < d->values.size() && complete; ++k) {
+          const std::string& v = d->values[k];
+          const uint64_t h = CodeIndex::Hash(v);
+          int32_t code = index.Find(v, h);
+          if (code < 0) {
+            if (categories.size() >= cap) {
+              complete = false;
+              break;
+            }
+            code = static_cast<int32_t>(categories.size());
+            index.Insert(owned.emplace_back(v), h);
+            categories.push_back(v);
+          }
+          remap[k] = code;
+        }
+        if (!complete) break;
+        const int32_t* local = d->codes.data();
+        for (size_t r = 0; r < d->codes.size(); ++r) {
+          if (local[r] < 0) continue;
+          codes[first_row + r] = remap[local[r]];
+          valid[first_row + r] = 1;
+          ++present;
+        }
+      } else {
+        complete = ForEachPresent(text, chunks[i], first_row, ncols, col, missing, &valid,
+                                  [&](size_t g, std::string_view t, bool) {
+                                    ++present;
+                                    const uint64_t h = CodeIndex::Hash(t);
+                                    int32_t code = index.Find(t, h);
+                                    if (code < 0) {
+                                      if (categories.size() >= cap) return false;
+                                      code = static_cast<int32_t>(categories.size());
+                                      index.Insert(owned.emplace_back(t), h);
+                                      categories.emplace_back(t);
+                                    }
+                                    codes[g] = code;
+                                    return true;
+                                  });
+      }
+      first_row += chunks[i].rows();
+    }
     if (complete && (type == DataType::kCategorical ||
                      IsCategorical(categories.size(), present, max_categories)))
       return Column::Categorical(name, std::move(codes), std::move(categories), std::move(valid));
@@ -323,11 +310,15 @@ Column BuildTextColumn(std::string_view text, const std::vector<CsvChunk>& chunk
     valid.assign(total_rows, 0);
   }
   std::vector<std::string> strings(total_rows);
-  ForEachPresent(text, chunks, ncols, col, missing, &valid,
-                 [&](size_t g, std::string_view t, bool) {
-                   strings[g].assign(t);
-                   return true;
-                 });
+  size_t first_row = 0;
+  for (const CsvChunk& chunk : chunks) {
+    ForEachPresent(text, chunk, first_row, ncols, col, missing, &valid,
+                   [&](size_t g, std::string_view t, bool) {
+                     strings[g].assign(t);
+                     return true;
+                   });
+    first_row += chunk.rows();
+  }
   return Column::String(name, std::move(strings), std::move(valid));
 }
 

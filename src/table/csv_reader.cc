@@ -133,7 +133,8 @@ Result<Table> ReadCsvImpl(std::string_view text, std::string_view source,
     for (size_t b = 0; b == 0 || b < rows; b += kRowBlock) {
       for (size_t c = 0; c < ncols; ++c)
         internal::ConvertChunkColumn(text, chunks[i], ncols, c, missing, is_explicit[c], types[c],
-                                     b, std::min(rows, b + kRowBlock), &conv[i][c]);
+                                     options.max_categories, b, std::min(rows, b + kRowBlock),
+                                     &conv[i][c]);
     }
   });
   // The first value breaking an explicit type, in file order.
@@ -189,8 +190,10 @@ Result<Table> ReadCsvImpl(std::string_view text, std::string_view source,
       columns[c] = internal::ConcatNumeric(names[c], types[c], parts[c]);
       for (auto& cc : conv) cc[c] = internal::ChunkColumn{};
     } else {
-      columns[c] = internal::BuildTextColumn(text, chunks, ncols, c, total_rows, names[c], types[c],
-                                             infer_text[c], missing, options.max_categories);
+      columns[c] =
+          internal::BuildTextColumn(text, chunks, parts[c], ncols, c, total_rows, names[c],
+                                    types[c], infer_text[c], missing, options.max_categories);
+      for (auto& cc : conv) cc[c] = internal::ChunkColumn{};
     }
   });
   chunks.clear();

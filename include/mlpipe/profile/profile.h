@@ -38,7 +38,7 @@ struct ProfileOptions {
   // sample of about this many rows (their standard error, ~1/sqrt(rows), is
   // then about 0.002): exact figures would cost more than the rest of the
   // profile together. 0: always every row.
-  size_t association_sample_rows = 200000;
+  size_t association_sample_rows = 100000;
   // A numeric protected column with more distinct values than this is grouped
   // into its quartile bins (-inf,q1], (q1,q2], (q2,q3], (q3,inf).
   size_t max_protected_groups = 10;
