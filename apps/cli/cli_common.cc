@@ -8,9 +8,9 @@ namespace mlpipe::cli {
 int ReportError(const CommandState& state, const Status& status) {
   int code = status.code() == StatusCode::kInternal ? kExitInternal : kExitBadInput;
   if (state.global.json) {
-    core::Json j = {{"error",
-                     {{"code", std::string(StatusCodeName(status.code()))},
-                      {"message", status.message()}}}};
+    core::Json j = {
+        {"error",
+         {{"code", std::string(StatusCodeName(status.code()))}, {"message", status.message()}}}};
     PrintJson(j);
   }
   std::fprintf(stderr, "error: %s\n", status.message().c_str());

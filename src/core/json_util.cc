@@ -24,7 +24,8 @@ Result<Json> ParseJson(std::string_view text, std::string_view source) {
     size_t pos = what.find("]: ");
     if (pos == std::string::npos) pos = what.rfind(": ");
     std::string reason = pos == std::string::npos ? what : what.substr(what.find(": ", pos) + 2);
-    return InvalidArgumentError(fmt::format("{}:{}:{}: invalid JSON: {}", source, line, col, reason));
+    return InvalidArgumentError(
+        fmt::format("{}:{}:{}: invalid JSON: {}", source, line, col, reason));
   }
 }
 

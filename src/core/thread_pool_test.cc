@@ -39,9 +39,10 @@ TEST(ThreadPoolTest, NestedParallelForDoesNotDeadlock) {
 
 TEST(ThreadPoolTest, ParallelForRethrows) {
   ThreadPool pool(2);
-  EXPECT_THROW(pool.ParallelFor(10, [](size_t b, size_t) {
-    if (b == 0) throw std::runtime_error("boom");
-  }),
+  EXPECT_THROW(pool.ParallelFor(10,
+                                [](size_t b, size_t) {
+                                  if (b == 0) throw std::runtime_error("boom");
+                                }),
                std::runtime_error);
 }
 

@@ -44,12 +44,12 @@ std::string_view DataTypeName(DataType type) {
 }
 
 Result<DataType> ParseDataType(std::string_view name) {
-  for (DataType t : {DataType::kBool, DataType::kInt64, DataType::kFloat64,
-                     DataType::kCategorical, DataType::kString}) {
+  for (DataType t : {DataType::kBool, DataType::kInt64, DataType::kFloat64, DataType::kCategorical,
+                     DataType::kString}) {
     if (DataTypeName(t) == name) return t;
   }
-  return InvalidArgumentError(fmt::format(
-      "unknown type '{}' (valid: bool, int64, float64, categorical, string)", name));
+  return InvalidArgumentError(
+      fmt::format("unknown type '{}' (valid: bool, int64, float64, categorical, string)", name));
 }
 
 bool IsNumeric(DataType type) {

@@ -35,8 +35,8 @@ const Column* Table::FindColumn(std::string_view name) const {
 
 Result<const Column*> Table::GetColumn(std::string_view name) const {
   if (const Column* c = FindColumn(name)) return c;
-  return NotFoundError(fmt::format("no column named '{}' (columns: {})", name,
-                                   fmt::join(ColumnNames(), ", ")));
+  return NotFoundError(
+      fmt::format("no column named '{}' (columns: {})", name, fmt::join(ColumnNames(), ", ")));
 }
 
 Table Table::Take(const std::vector<size_t>& rows) const {

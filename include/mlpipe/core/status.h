@@ -63,9 +63,7 @@ inline Status AlreadyExistsError(std::string msg) {
 inline Status FailedPreconditionError(std::string msg) {
   return {StatusCode::kFailedPrecondition, std::move(msg)};
 }
-inline Status OutOfRangeError(std::string msg) {
-  return {StatusCode::kOutOfRange, std::move(msg)};
-}
+inline Status OutOfRangeError(std::string msg) { return {StatusCode::kOutOfRange, std::move(msg)}; }
 inline Status DataLossError(std::string msg) { return {StatusCode::kDataLoss, std::move(msg)}; }
 inline Status IoError(std::string msg) { return {StatusCode::kIoError, std::move(msg)}; }
 inline Status UnavailableError(std::string msg) {
@@ -107,10 +105,10 @@ class [[nodiscard]] Result {
 #define MLPIPE_CONCAT_(a, b) MLPIPE_CONCAT_INNER_(a, b)
 
 // Evaluates `expr` (a Status) and returns it from the enclosing function if not OK.
-#define MLPIPE_RETURN_IF_ERROR(expr)                   \
-  do {                                                 \
-    ::mlpipe::Status mlpipe_status_ = (expr);          \
-    if (!mlpipe_status_.ok()) return mlpipe_status_;   \
+#define MLPIPE_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::mlpipe::Status mlpipe_status_ = (expr);        \
+    if (!mlpipe_status_.ok()) return mlpipe_status_; \
   } while (false)
 
 // Evaluates `rexpr` (a Result<T>); on error returns its Status, otherwise moves

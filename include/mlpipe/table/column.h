@@ -29,8 +29,10 @@ class Column {
 
   // Factories. `valid` holds 1 for present and 0 for missing values; an empty
   // `valid` means every value is present. REQUIRES: sizes agree.
-  static Column Bool(std::string name, std::vector<uint8_t> values, std::vector<uint8_t> valid = {});
-  static Column Int64(std::string name, std::vector<int64_t> values, std::vector<uint8_t> valid = {});
+  static Column Bool(std::string name, std::vector<uint8_t> values,
+                     std::vector<uint8_t> valid = {});
+  static Column Int64(std::string name, std::vector<int64_t> values,
+                      std::vector<uint8_t> valid = {});
   static Column Float64(std::string name, std::vector<double> values,
                         std::vector<uint8_t> valid = {});
   // `codes` index into `categories`; a missing value has code -1.
