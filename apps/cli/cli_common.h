@@ -45,5 +45,6 @@ void PrintJson(const core::Json& j);
 void AddDataProfileCommand(CLI::App& parent, CommandState& state);
 void AddDataSchemaCommand(CLI::App& parent, CommandState& state);
 void AddDataValidateCommand(CLI::App& parent, CommandState& state);
+void AddTrainCommand(CLI::App& parent, CommandState& state);
 
 }  // namespace mlpipe::cli

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   AddDataProfileCommand(*data, state);
   AddDataSchemaCommand(*data, state);
   AddDataValidateCommand(*data, state);
+  AddTrainCommand(app, state);
 
   // Set the output mode before any command callback runs.
   app.parse_complete_callback([&state] {

@@ -1,0 +1,445 @@
+// Target encoding, fold splits and train/validation/test splits.
+#include "mlpipe/eval/cv.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "mlpipe/core/random.h"
+#include "mlpipe/models/family_table.h"
+
+namespace mlpipe::eval {
+namespace {
+
+constexpr size_t kMaxIntegerClasses = 20;
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+std::vector<size_t> Sorted(std::vector<size_t> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+// Folds from a fold number per row.
+std::vector<Fold> FoldsFromAssignment(const std::vector<int>& fold_of, int k) {
+  std::vector<Fold> folds(static_cast<size_t>(k));
+  for (size_t row = 0; row < fold_of.size(); ++row) {
+    for (int f = 0; f < k; ++f) {
+      auto& part = f == fold_of[row] ? folds[f].validation : folds[f].train;
+      part.push_back(row);
+    }
+  }
+  return folds;
+}
+
+Status CheckK(int k, size_t units, std::string_view what) {
+  if (k < 2) return InvalidArgumentError(fmt::format("cv: k must be at least 2, got {}", k));
+  if (static_cast<size_t>(k) > units) {
+    return InvalidArgumentError(
+        fmt::format("cv: k = {} folds need at least {} {}, found {}", k, k, what, units));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+table::Column Target::AsColumn() const {
+  std::vector<double> v(labels.begin(), labels.end());
+  return table::Column::Float64(name, std::move(v));
+}
+
+Target Target::Take(const std::vector<size_t>& rows) const {
+  Target t;
+  t.name = name;
+  t.task = task;
+  t.classes = classes;
+  for (size_t r : rows) {
+    if (!codes.empty()) t.codes.push_back(codes[r]);
+    if (!values.empty()) t.values.push_back(values[r]);
+    t.labels.push_back(labels[r]);
+  }
+  return t;
+}
+
+Result<Target> EncodeTarget(const table::Column& column, std::string_view positive) {
+  const size_t n = column.size();
+  if (n == 0) return InvalidArgumentError("target '" + column.name() + "': no rows");
+  if (column.null_count() > 0) {
+    return InvalidArgumentError(
+        fmt::format("target '{}': {} missing values (drop those rows first)", column.name(),
+                    column.null_count()));
+  }
+  Target t;
+  t.name = column.name();
+  const bool numeric = table::IsNumeric(column.type());
+  bool regression = false;
+  if (numeric && column.type() != table::DataType::kBool) {
+    std::set<double> distinct;
+    bool integral = true;
+    for (size_t i = 0; i < n; ++i) {
+      double v = column.NumericAt(i);
+      integral = integral && v == std::floor(v);
+      if (distinct.size() <= kMaxIntegerClasses) distinct.insert(v);
+    }
+    regression = !integral || distinct.size() > kMaxIntegerClasses;
+  }
+  if (regression) {
+    if (!positive.empty()) {
+      return InvalidArgumentError("target '" + t.name +
+                                  "' is numeric (regression); --positive applies to classes");
+    }
+    t.task = models::Task::kRegression;
+    for (size_t i = 0; i < n; ++i) t.values.push_back(column.NumericAt(i));
+    t.labels.assign(t.values.begin(), t.values.end());
+    return t;
+  }
+  // Classes sorted: numerically for numbers, bytewise for text.
+  std::vector<std::string> text(n);
+  std::map<double, std::string> by_number;
+  std::set<std::string> by_text;
+  for (size_t i = 0; i < n; ++i) {
+    text[i] = column.ToStringAt(i);
+    if (numeric) {
+      by_number.emplace(column.NumericAt(i), text[i]);
+    } else {
+      by_text.insert(text[i]);
+    }
+  }
+  if (numeric) {
+    for (auto& [v, s] : by_number) t.classes.push_back(s);
+  } else {
+    t.classes.assign(by_text.begin(), by_text.end());
+  }
+  if (t.classes.size() < 2) {
+    return InvalidArgumentError(
+        fmt::format("target '{}' has one class ('{}'); classification needs at least 2", t.name,
+                    t.classes.empty() ? "" : t.classes[0]));
+  }
+  std::map<std::string, int32_t> code_of;
+  for (size_t c = 0; c < t.classes.size(); ++c) code_of[t.classes[c]] = static_cast<int32_t>(c);
+  t.task = t.classes.size() == 2 ? models::Task::kBinary : models::Task::kMulticlass;
+  if (!positive.empty() && !code_of.contains(std::string(positive))) {
+    return InvalidArgumentError(
+        fmt::format("--positive '{}' is not a class of target '{}'; "
+                    "classes: {}",
+                    positive, t.name, JoinNames(t.classes)));
+  }
+  if (t.task == models::Task::kMulticlass && !positive.empty()) {
+    return InvalidArgumentError(fmt::format(
+        "--positive applies to a binary target; '{}' has {} classes", t.name, t.classes.size()));
+  }
+  for (size_t i = 0; i < n; ++i) t.codes.push_back(code_of[text[i]]);
+  if (t.task == models::Task::kBinary) {
+    size_t ones = static_cast<size_t>(std::count(t.codes.begin(), t.codes.end(), 1));
+    bool swap = positive.empty() ? ones >= n - ones : positive == t.classes[0];
+    if (swap) {
+      std::swap(t.classes[0], t.classes[1]);
+      for (auto& c : t.codes) c = 1 - c;
+    }
+  }
+  t.labels.assign(t.codes.begin(), t.codes.end());
+  return t;
+}
+
+std::vector<int32_t> ColumnCodes(const table::Column& column, std::vector<std::string>* names) {
+  std::map<std::string, int32_t> code_of;
+  std::vector<int32_t> codes(column.size());
+  std::vector<std::string> local;
+  for (size_t i = 0; i < column.size(); ++i) {
+    std::string key = column.IsValid(i) ? column.ToStringAt(i) : "(missing)";
+    auto [it, added] = code_of.emplace(key, static_cast<int32_t>(code_of.size()));
+    if (added) local.push_back(key);
+    codes[i] = it->second;
+  }
+  if (names != nullptr) *names = std::move(local);
+  return codes;
+}
+
+Result<std::vector<Fold>> KFold(size_t num_rows, int k, uint64_t seed) {
+  MLPIPE_RETURN_IF_ERROR(CheckK(k, num_rows, "rows"));
+  std::vector<size_t> order(num_rows);
+  std::iota(order.begin(), order.end(), 0);
+  core::Rng rng(seed);
+  rng.Shuffle(order);
+  std::vector<int> fold_of(num_rows);
+  for (size_t i = 0; i < num_rows; ++i) fold_of[order[i]] = static_cast<int>(i % k);
+  return FoldsFromAssignment(fold_of, k);
+}
+
+Result<std::vector<Fold>> StratifiedKFold(std::span<const int32_t> classes, int k, uint64_t seed) {
+  MLPIPE_RETURN_IF_ERROR(CheckK(k, classes.size(), "rows"));
+  std::map<int32_t, std::vector<size_t>> rows_of;
+  for (size_t i = 0; i < classes.size(); ++i) rows_of[classes[i]].push_back(i);
+  std::vector<int> fold_of(classes.size());
+  size_t next = 0;
+  core::Rng rng(seed);
+  for (auto& [cls, rows] : rows_of) {
+    if (rows.size() < static_cast<size_t>(k)) {
+      return InvalidArgumentError(
+          fmt::format("cv: class code {} has {} rows; stratified {}-fold needs at least {}", cls,
+                      rows.size(), k, k));
+    }
+    rng.Shuffle(rows);
+    for (size_t r : rows) fold_of[r] = static_cast<int>(next++ % k);
+  }
+  return FoldsFromAssignment(fold_of, k);
+}
+
+Result<std::vector<Fold>> GroupKFold(std::span<const int32_t> groups, int k, uint64_t seed) {
+  std::map<int32_t, size_t> size_of;
+  for (int32_t g : groups) ++size_of[g];
+  MLPIPE_RETURN_IF_ERROR(CheckK(k, size_of.size(), "groups"));
+  std::vector<std::pair<int32_t, size_t>> order(size_of.begin(), size_of.end());
+  core::Rng rng(seed);
+  rng.Shuffle(order);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::vector<size_t> load(static_cast<size_t>(k), 0);
+  std::map<int32_t, int> fold_of_group;
+  for (const auto& [g, size] : order) {
+    int f = static_cast<int>(std::min_element(load.begin(), load.end()) - load.begin());
+    fold_of_group[g] = f;
+    load[f] += size;
+  }
+  std::vector<int> fold_of(groups.size());
+  for (size_t i = 0; i < groups.size(); ++i) fold_of[i] = fold_of_group[groups[i]];
+  return FoldsFromAssignment(fold_of, k);
+}
+
+Result<ThreeWaySplit> TrainValidationTestSplit(size_t num_rows, std::span<const int32_t> classes,
+                                               double validation_fraction, double test_fraction,
+                                               uint64_t seed) {
+  if (!(validation_fraction >= 0 && validation_fraction < 1 && test_fraction >= 0 &&
+        test_fraction < 1 && validation_fraction + test_fraction < 1)) {
+    return InvalidArgumentError(fmt::format(
+        "split: validation ({}) and test ({}) fractions must be in [0, 1) and sum below 1",
+        validation_fraction, test_fraction));
+  }
+  if (!classes.empty() && classes.size() != num_rows) {
+    return InvalidArgumentError("split: classes must hold one code per row");
+  }
+  // Strata: one per class, or one for all rows.
+  std::map<int32_t, std::vector<size_t>> strata;
+  for (size_t i = 0; i < num_rows; ++i) strata[classes.empty() ? 0 : classes[i]].push_back(i);
+  auto quota = [&](double fraction) {
+    size_t want = static_cast<size_t>(std::llround(fraction * static_cast<double>(num_rows)));
+    if (fraction > 0 && want == 0) want = 1;
+    // Largest remainders across strata; ties to the earlier stratum.
+    std::vector<size_t> take;
+    std::vector<std::pair<double, size_t>> rest;
+    size_t given = 0, s = 0;
+    for (auto& [c, rows] : strata) {
+      double exact = fraction * static_cast<double>(rows.size());
+      take.push_back(static_cast<size_t>(std::floor(exact)));
+      given += take.back();
+      rest.emplace_back(exact - std::floor(exact), s++);
+    }
+    std::stable_sort(rest.begin(), rest.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (size_t i = 0; given < want && i < rest.size(); ++i, ++given) ++take[rest[i].second];
+    return take;
+  };
+  std::vector<size_t> test_take = quota(test_fraction);
+  std::vector<size_t> valid_take = quota(validation_fraction);
+  ThreeWaySplit out;
+  core::Rng rng(seed);
+  size_t s = 0;
+  for (auto& [c, rows] : strata) {
+    rng.Shuffle(rows);
+    size_t t = std::min(test_take[s], rows.size());
+    size_t v = std::min(valid_take[s], rows.size() - t);
+    out.test.insert(out.test.end(), rows.begin(), rows.begin() + t);
+    out.validation.insert(out.validation.end(), rows.begin() + t, rows.begin() + t + v);
+    out.train.insert(out.train.end(), rows.begin() + t + v, rows.end());
+    ++s;
+  }
+  out.train = Sorted(std::move(out.train));
+  out.validation = Sorted(std::move(out.validation));
+  out.test = Sorted(std::move(out.test));
+  if (out.train.empty()) return InvalidArgumentError("split: no rows left for training");
+  return out;
+}
+
+// ------------------------------------------------------------ cv scoring --
+
+namespace {
+
+// Metrics defined for binary problems only.
+bool BinaryOnly(std::string_view name) {
+  return name == "average_precision" || name == "brier" || name == "ks";
+}
+
+bool Fits(const MetricDef& def, models::Task task) {
+  switch (task) {
+    case models::Task::kRegression:
+      return def.kind == MetricKind::kRegression;
+    case models::Task::kMulticlass:
+      return def.kind == MetricKind::kClassification && !BinaryOnly(def.name);
+    case models::Task::kBinary:
+      return def.kind == MetricKind::kClassification;
+  }
+  return false;
+}
+
+Result<PreparedFold> PrepareOne(const table::Table& features, const Target& target,
+                                const core::Json& pipeline_spec, const Fold& fold,
+                                double row_fraction, uint64_t seed) {
+  std::vector<size_t> train = fold.train;
+  if (row_fraction < 1) {
+    core::Rng rng(seed);
+    rng.Shuffle(train);
+    size_t keep = std::max<size_t>(
+        2, static_cast<size_t>(std::ceil(row_fraction * static_cast<double>(train.size()))));
+    train.resize(std::min(keep, train.size()));
+    std::sort(train.begin(), train.end());
+  }
+  PreparedFold out;
+  out.train_y = target.Take(train);
+  out.valid_y = target.Take(fold.validation);
+  MLPIPE_ASSIGN_OR_RETURN(features::FeaturePipeline pipeline,
+                          features::FeaturePipeline::FromJson(pipeline_spec));
+  const table::Column y = out.train_y.AsColumn();
+  MLPIPE_ASSIGN_OR_RETURN(table::Table fitted, pipeline.FitTransform(features.Take(train), &y));
+  MLPIPE_ASSIGN_OR_RETURN(out.train_x, features::FeaturePipeline::TableToMatrix(fitted));
+  MLPIPE_ASSIGN_OR_RETURN(out.valid_x, pipeline.ToMatrix(features.Take(fold.validation)));
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<PreparedFold>> PrepareFolds(const table::Table& features, const Target& target,
+                                               const core::Json& pipeline_spec,
+                                               const std::vector<Fold>& folds, double row_fraction,
+                                               uint64_t seed, core::ThreadPool* pool) {
+  if (!(row_fraction > 0 && row_fraction <= 1)) {
+    return InvalidArgumentError(fmt::format("cv: row fraction {} is not in (0, 1]", row_fraction));
+  }
+  std::vector<Result<PreparedFold>> results(folds.size(), Status(StatusCode::kInternal, "unset"));
+  auto run = [&](size_t begin, size_t end) {
+    for (size_t f = begin; f < end; ++f) {
+      results[f] = PrepareOne(features, target, pipeline_spec, folds[f], row_fraction,
+                              core::Rng::Derive(seed, f));
+    }
+  };
+  if (pool != nullptr && folds.size() > 1) {
+    pool->ParallelFor(folds.size(), run, folds.size());
+  } else {
+    run(0, folds.size());
+  }
+  std::vector<PreparedFold> out;
+  for (size_t f = 0; f < folds.size(); ++f) {
+    if (!results[f].ok()) return results[f].status().WithContext(fmt::format("fold {}", f + 1));
+    out.push_back(std::move(results[f]).value());
+  }
+  return out;
+}
+
+std::vector<std::string> MetricsForTask(models::Task task) {
+  std::vector<std::string> names;
+  for (const MetricDef& def : Metrics()) {
+    if (Fits(def, task)) names.emplace_back(def.name);
+  }
+  return names;
+}
+
+Status CheckMetrics(const std::vector<std::string>& metrics, models::Task task) {
+  if (metrics.empty()) return InvalidArgumentError("metric: no metric given");
+  for (const std::string& name : metrics) {
+    MLPIPE_ASSIGN_OR_RETURN(const MetricDef* def, FindMetric(name));
+    if (!Fits(*def, task)) {
+      return InvalidArgumentError(
+          fmt::format("metric: '{}' ({}) does not fit a {} target; valid for {}: {}", name,
+                      MetricKindName(def->kind), models::TaskName(task), models::TaskName(task),
+                      JoinNames(MetricsForTask(task))));
+    }
+  }
+  return Status::OK();
+}
+
+std::string DefaultMetric(models::Task task) {
+  switch (task) {
+    case models::Task::kBinary:
+      return "roc_auc";
+    case models::Task::kMulticlass:
+      return "accuracy";
+    case models::Task::kRegression:
+      return "rmse";
+  }
+  return "rmse";
+}
+
+MetricInput MakeMetricInput(const Target& truth, const models::Predictions& predicted,
+                            std::vector<double>& scratch) {
+  MetricInput in;
+  if (truth.task == models::Task::kRegression) {
+    in.y_true = truth.values;
+    in.y_pred = predicted.values;
+    return in;
+  }
+  in.labels = truth.codes;
+  in.predicted = predicted.labels;
+  in.num_classes = truth.num_classes();
+  if (truth.task == models::Task::kBinary) {
+    scratch.resize(predicted.rows);
+    for (size_t i = 0; i < predicted.rows; ++i) scratch[i] = predicted.probabilities[i * 2 + 1];
+    in.probabilities = scratch;
+  } else {
+    in.probabilities = predicted.probabilities;
+  }
+  return in;
+}
+
+Result<double> ScorePredictions(std::string_view metric, const Target& truth,
+                                const models::Predictions& predicted) {
+  MLPIPE_ASSIGN_OR_RETURN(const MetricDef* def, FindMetric(metric));
+  std::vector<double> scratch;
+  return ComputeMetric(*def, MakeMetricInput(truth, predicted, scratch));
+}
+
+Result<CvScores> CrossValidate(const std::vector<PreparedFold>& folds, std::string_view family,
+                               const models::HyperParams& params,
+                               const std::vector<std::string>& metrics, uint64_t seed,
+                               int nthread) {
+  CvScores out;
+  for (const auto& m : metrics) out.metrics.push_back({m, 0, 0, {}});
+  for (size_t f = 0; f < folds.size(); ++f) {
+    const PreparedFold& fold = folds[f];
+    models::Dataset train{&fold.train_x, fold.train_y.labels, {}};
+    models::FitOptions options;
+    options.task = fold.train_y.task;
+    options.num_classes =
+        fold.train_y.task == models::Task::kRegression ? 0 : fold.train_y.num_classes();
+    options.params = params;
+    options.seed = seed;
+    options.nthread = nthread;
+    auto start = std::chrono::steady_clock::now();
+    MLPIPE_ASSIGN_OR_RETURN(auto model, models::FitModel(family, train, options));
+    out.fit_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    MLPIPE_ASSIGN_OR_RETURN(models::Predictions pred, model->Predict(fold.valid_x));
+    for (auto& m : out.metrics) {
+      auto v = ScorePredictions(m.name, fold.valid_y, pred);
+      if (!v.ok()) return v.status().WithContext(fmt::format("fold {}", f + 1));
+      m.folds.push_back(*v);
+    }
+  }
+  for (auto& m : out.metrics) {
+    double n = static_cast<double>(m.folds.size());
+    m.mean = std::accumulate(m.folds.begin(), m.folds.end(), 0.0) / n;
+    double ss = 0;
+    for (double v : m.folds) ss += (v - m.mean) * (v - m.mean);
+    m.std = m.folds.size() > 1 ? std::sqrt(ss / (n - 1)) : 0;
+  }
+  return out;
+}
+
+}  // namespace mlpipe::eval
