@@ -1,7 +1,12 @@
 // The `mlpipe` command line: parses arguments and hands each command to the
 // library. No business logic lives here.
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <exception>
+#include <string>
 
 #include "cli_common.h"
 #include "mlpipe/core/log.h"
@@ -12,9 +17,27 @@ constexpr const char* kDescription =
     "mlpipe: a data file to a governed, monitored model in production.\n"
     "Every step is recorded so that any result can be reproduced and audited.";
 
+// Large tables are allocated in big blocks whose page faults cost about a
+// tenth of reading and profiling them; glibc's malloc backs such blocks with
+// transparent huge pages when the glibc.malloc.hugetlb tunable is 1, which it
+// reads only at start-up. So the first start re-executes itself once with it
+// set (MLPIPE_NO_HUGEPAGES=1 turns this off). Failure to re-execute is harmless.
+void ReexecWithHugePages(char** argv) {
+  if (std::getenv("MLPIPE_NO_HUGEPAGES") != nullptr) return;
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  if (tunables != nullptr && std::strstr(tunables, "glibc.malloc.hugetlb") != nullptr) return;
+  std::string value = "glibc.malloc.hugetlb=1";
+  if (tunables != nullptr && *tunables != '\0') value = std::string(tunables) + ":" + value;
+  if (setenv("GLIBC_TUNABLES", value.c_str(), 1) != 0) return;
+  execv("/proc/self/exe", argv);
+  unsetenv("GLIBC_TUNABLES");  // exec failed: carry on as we are
+  if (tunables != nullptr) setenv("GLIBC_TUNABLES", tunables, 1);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  ReexecWithHugePages(argv);
   using namespace mlpipe::cli;
   CommandState state;
   CLI::App app(kDescription, "mlpipe");
