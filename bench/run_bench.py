@@ -48,14 +48,72 @@ def bench_profile(mlpipe, rows, repeats):
             "median_pandas_s": p, "ratio": p / m}
 
 
+TRAIN_CASES = {
+    # name: (file, target, positive class or None for regression, families, metric)
+    "credit_data": ("credit_data.csv", "Status", "bad", "logreg,gbdt,rf", "roc_auc"),
+    "diamonds": ("diamonds.csv", "price", None, "ridge,gbdt,rf", "rmse"),
+}
+
+
+def bench_train(mlpipe, case, trials, repeats):
+    file, target, positive, models, metric = TRAIN_CASES[case]
+    data = os.path.join(HERE, "..", "examples", "data", file)
+    preds = os.path.join(OUT, f"train_{case}_predictions.csv")
+    cmd = [mlpipe, "-q", "train", "--data", data, "--target", target, "--models", models,
+           "--search", f"random:{trials}", "--cv", "5", "--metric", metric, "--seed", "1",
+           "--json", "--predictions", preds]
+    if positive:
+        cmd += ["--positive", positive]
+    peer_cmd = [sys.executable, os.path.join(HERE, "sklearn_train.py"), "--data", data,
+                "--target", target, "--test-rows", preds, "--trials", str(trials)]
+    if positive:
+        peer_cmd += ["--positive", positive]
+    print(f"train benchmark: {case}, 3 families x {trials} random trials x 5-fold CV", flush=True)
+    mine, peer = [], []
+    for i in range(repeats):
+        t0 = time.perf_counter()
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+        mine.append(time.perf_counter() - t0)
+        board = json.loads(out.stdout)
+        ours = {row["family"]: row["test"][metric]["value"] for row in board["leaderboard"]}
+        res = json.loads(subprocess.run(peer_cmd, check=True, capture_output=True,
+                                        text=True).stdout)
+        peer.append(res["seconds"])
+        theirs = {k: v["test"] for k, v in res["families"].items()}
+        print(f"  run {i + 1}: mlpipe {mine[-1]:.2f} s   scikit-learn {peer[-1]:.2f} s", flush=True)
+    m, p = statistics.median(mine), statistics.median(peer)
+    better = max if metric == "roc_auc" else min
+    print(f"  test {metric} per family: mlpipe " +
+          ", ".join(f"{k} {v:.4f}" for k, v in ours.items()) + "; scikit-learn " +
+          ", ".join(f"{k} {v:.4f}" for k, v in theirs.items()))
+    print(f"  best test {metric}: mlpipe {better(ours.values()):.4f}, "
+          f"scikit-learn {better(theirs.values()):.4f}")
+    print(f"  median: mlpipe {m:.2f} s (wall, whole process), scikit-learn {p:.2f} s "
+          f"(in-process); ratio {p / m:.2f}x (target >= 3x)")
+    return {"case": case, "mlpipe_s": mine, "sklearn_s": peer, "ratio": p / m,
+            "mlpipe_test": ours, "sklearn_test": theirs}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--mlpipe", required=True)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--suites", default="profile,train",
+                    help="comma-separated: profile, train")
+    ap.add_argument("--train-cases", default="credit_data,diamonds")
+    ap.add_argument("--train-trials", type=int, default=20)
+    ap.add_argument("--train-repeats", type=int, default=3)
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
-    results = {"profile": bench_profile(os.path.abspath(args.mlpipe), args.rows, args.repeats)}
+    mlpipe = os.path.abspath(args.mlpipe)
+    suites = args.suites.split(",")
+    results = {}
+    if "profile" in suites:
+        results["profile"] = bench_profile(mlpipe, args.rows, args.repeats)
+    if "train" in suites:
+        results["train"] = [bench_train(mlpipe, c, args.train_trials, args.train_repeats)
+                            for c in args.train_cases.split(",")]
     with open(os.path.join(OUT, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
 
