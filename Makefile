@@ -38,6 +38,8 @@ demo: build
 
 bench: build
 	@/usr/bin/python3 bench/run_bench.py --mlpipe $(BUILD_DIR)/bin/mlpipe
+	@echo "single-row scoring: compiled tree predictor vs XGBoost in-place prediction"
+	@$(BUILD_DIR)/bin/tree_predictor_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 
 format:
 	@find include src apps bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
