@@ -152,8 +152,9 @@ Result<SearchSpace> DefaultSearchSpace(std::string_view family, const SearchSpac
     ParamRange p;
     p.name = spec.name;
     p.type = spec.type;
-    p.min = spec.min;
-    p.max = spec.max;
+    const bool narrowed = spec.search_max > spec.search_min;
+    p.min = narrowed ? spec.search_min : spec.min;
+    p.max = narrowed ? spec.search_max : spec.max;
     if (p.name == "n_estimators") p.max = std::max(p.min, std::min(p.max, options.max_estimators));
     p.log_scale = spec.log_scale;
     p.choices = spec.choices;

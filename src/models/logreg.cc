@@ -140,7 +140,17 @@ ModelFamily LogregFamily() {
       .description = "logistic regression, L1 or L2 (liblinear); one-vs-rest for multiclass",
       .hyperparameters =
           {
-              {"C", T::kFloat, "inverse regularisation strength", 1, 1e-4, 1e4, true, {}, ""},
+              {"C",
+               T::kFloat,
+               "inverse regularisation strength",
+               1,
+               1e-4,
+               1e4,
+               true,
+               {},
+               "",
+               0.001,
+               100.0},
               {"penalty", T::kCategorical, "regularisation", 0, 0, 0, false, {"l2", "l1"}, "l2"},
               {"class_weight",
                T::kCategorical,

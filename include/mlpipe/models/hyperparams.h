@@ -33,6 +33,10 @@ struct HyperParamSpec {
   bool log_scale = false;            // search samples log-uniformly in [min, max]
   std::vector<std::string> choices;  // kCategorical: the allowed values
   std::string default_choice;        // kCategorical: the default
+  // kInt / kFloat: the range a hyperparameter search draws from, inside
+  // [min, max] (which is what a fit accepts). Both 0: search all of [min, max].
+  double search_min = 0;
+  double search_max = 0;
 };
 
 // A value as given by a caller: a number (int or float) or a string. Strings
