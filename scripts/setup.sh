@@ -10,6 +10,7 @@ PACKAGES=(
   libssl-dev libboost-dev libboost-math-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libfmt-dev
   libxgboost-dev xgboost liblinear-dev libeigen3-dev liblbfgspp-dev libmuparser-dev
+  libsqlite3-dev libpqxx-dev postgresql libgit2-dev libzstd-dev libyaml-cpp-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # independent reference values (test and benchmark time only)

@@ -1,0 +1,202 @@
+#include "schema.h"
+
+#include <string>
+
+namespace mlpipe::store {
+namespace {
+
+// Written once; `{{ID}}` becomes the dialect's auto-incrementing key and
+// `{{REAL}}` its double type. Times are microseconds since the Unix epoch.
+constexpr const char* kMigration1 = R"sql(
+CREATE TABLE experiments (
+  id {{ID}},
+  name TEXT NOT NULL UNIQUE,
+  created_us BIGINT NOT NULL
+);
+CREATE TABLE runs (
+  run_id TEXT PRIMARY KEY,
+  experiment_id BIGINT NOT NULL REFERENCES experiments(id),
+  name TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  start_us BIGINT NOT NULL,
+  end_us BIGINT NOT NULL DEFAULT 0,
+  seed BIGINT NOT NULL DEFAULT 0,
+  mlpipe_version TEXT NOT NULL DEFAULT '',
+  host TEXT NOT NULL DEFAULT '',
+  user_name TEXT NOT NULL DEFAULT '',
+  command TEXT NOT NULL DEFAULT '',
+  git_commit TEXT NOT NULL DEFAULT '',
+  git_dirty INTEGER NOT NULL DEFAULT 0,
+  parent_run_id TEXT REFERENCES runs(run_id)
+);
+CREATE INDEX runs_by_experiment ON runs(experiment_id, start_us);
+CREATE INDEX runs_by_start ON runs(start_us);
+CREATE TABLE params (
+  run_id TEXT NOT NULL REFERENCES runs(run_id),
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (run_id, key)
+);
+CREATE INDEX params_by_key ON params(key, value);
+CREATE TABLE tags (
+  run_id TEXT NOT NULL REFERENCES runs(run_id),
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (run_id, key)
+);
+CREATE INDEX tags_by_key ON tags(key, value);
+CREATE TABLE metrics (
+  run_id TEXT NOT NULL REFERENCES runs(run_id),
+  key TEXT NOT NULL,
+  value {{REAL}} NOT NULL,
+  step BIGINT NOT NULL,
+  timestamp_us BIGINT NOT NULL
+);
+CREATE INDEX metrics_by_run ON metrics(run_id, key, step);
+CREATE TABLE latest_metrics (
+  run_id TEXT NOT NULL REFERENCES runs(run_id),
+  key TEXT NOT NULL,
+  value {{REAL}} NOT NULL,
+  step BIGINT NOT NULL,
+  timestamp_us BIGINT NOT NULL,
+  PRIMARY KEY (run_id, key)
+);
+CREATE INDEX latest_metrics_by_key ON latest_metrics(key, value);
+CREATE TABLE run_artifacts (
+  run_id TEXT NOT NULL REFERENCES runs(run_id),
+  path TEXT NOT NULL,
+  object_hash TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  PRIMARY KEY (run_id, path)
+);
+CREATE TABLE datasets (
+  name TEXT PRIMARY KEY,
+  created_us BIGINT NOT NULL
+);
+CREATE TABLE dataset_versions (
+  name TEXT NOT NULL REFERENCES datasets(name),
+  version BIGINT NOT NULL,
+  hash TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  rows_count BIGINT NOT NULL,
+  schema_json TEXT NOT NULL,
+  profile_json TEXT NOT NULL,
+  source_path TEXT NOT NULL,
+  created_us BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  PRIMARY KEY (name, version)
+);
+CREATE INDEX dataset_versions_by_hash ON dataset_versions(hash);
+CREATE TABLE run_inputs (
+  run_id TEXT NOT NULL REFERENCES runs(run_id),
+  dataset TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  role TEXT NOT NULL,
+  PRIMARY KEY (run_id, dataset, version, role),
+  FOREIGN KEY (dataset, version) REFERENCES dataset_versions(name, version)
+);
+CREATE INDEX run_inputs_by_dataset ON run_inputs(dataset, version);
+CREATE TABLE lineage_artifacts (
+  id {{ID}},
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  hash TEXT NOT NULL DEFAULT '',
+  UNIQUE (kind, name)
+);
+CREATE TABLE executions (
+  id {{ID}},
+  type TEXT NOT NULL,
+  run_id TEXT REFERENCES runs(run_id),
+  properties_json TEXT NOT NULL DEFAULT '{}',
+  start_us BIGINT NOT NULL,
+  end_us BIGINT NOT NULL
+);
+CREATE INDEX executions_by_run ON executions(run_id);
+CREATE TABLE events (
+  execution_id BIGINT NOT NULL REFERENCES executions(id),
+  artifact_id BIGINT NOT NULL REFERENCES lineage_artifacts(id),
+  direction TEXT NOT NULL,
+  role TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (execution_id, artifact_id, direction)
+);
+CREATE INDEX events_by_artifact ON events(artifact_id, direction);
+CREATE TABLE registered_models (
+  name TEXT PRIMARY KEY,
+  description TEXT NOT NULL DEFAULT '',
+  created_us BIGINT NOT NULL
+);
+CREATE TABLE model_versions (
+  model TEXT NOT NULL REFERENCES registered_models(name),
+  version BIGINT NOT NULL,
+  bundle_hash TEXT NOT NULL,
+  run_id TEXT REFERENCES runs(run_id),
+  metrics_json TEXT NOT NULL DEFAULT '{}',
+  status TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  created_us BIGINT NOT NULL,
+  PRIMARY KEY (model, version)
+);
+CREATE TABLE model_version_tags (
+  model TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (model, version, key),
+  FOREIGN KEY (model, version) REFERENCES model_versions(model, version)
+);
+CREATE TABLE aliases (
+  model TEXT NOT NULL REFERENCES registered_models(name),
+  alias TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  PRIMARY KEY (model, alias),
+  FOREIGN KEY (model, version) REFERENCES model_versions(model, version)
+);
+CREATE TABLE alias_history (
+  id {{ID}},
+  model TEXT NOT NULL REFERENCES registered_models(name),
+  alias TEXT NOT NULL,
+  from_version BIGINT NOT NULL,
+  to_version BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  time_us BIGINT NOT NULL,
+  reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX alias_history_by_model ON alias_history(model, time_us);
+CREATE TABLE audit (
+  seq BIGINT PRIMARY KEY,
+  time_us BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  details_json TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_by_subject ON audit(subject, seq);
+CREATE INDEX audit_by_time ON audit(time_us);
+)sql";
+
+std::string Render(const char* ddl, SqlDialect dialect) {
+  std::string out = ddl;
+  auto replace_all = [&out](const std::string& from, const std::string& to) {
+    for (size_t p = out.find(from); p != std::string::npos; p = out.find(from, p + to.size())) {
+      out.replace(p, from.size(), to);
+    }
+  };
+  if (dialect == SqlDialect::kSqlite) {
+    replace_all("{{ID}}", "INTEGER PRIMARY KEY AUTOINCREMENT");
+    replace_all("{{REAL}}", "REAL");
+  } else {
+    replace_all("{{ID}}", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY");
+    replace_all("{{REAL}}", "DOUBLE PRECISION");
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> SchemaMigrations(SqlDialect dialect) {
+  return {Render(kMigration1, dialect)};
+}
+
+}  // namespace mlpipe::store
