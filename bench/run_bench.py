@@ -94,13 +94,61 @@ def bench_train(mlpipe, case, trials, repeats):
             "mlpipe_test": ours, "sklearn_test": theirs}
 
 
+FIT_CASES = [
+    # (label, data file, target, positive class or None, task)
+    ("credit_data", "credit_data.csv", "Status", "bad", "binary"),
+    ("diamonds cut=Ideal", "diamonds.csv", "cut", "Ideal", "binary"),
+    ("diamonds price", "diamonds.csv", "price", None, "regression"),
+]
+XGB_PARAMS = {"n_estimators": 200, "max_depth": 6, "learning_rate": 0.1, "subsample": 0.8,
+              "colsample_bytree": 0.8, "min_child_weight": 1, "reg_lambda": 1}
+
+
+def bench_fit(fit_bench, repeats):
+    """(a) XGBoost through mlpipe vs the Python xgboost package and (b) logistic
+    regression vs scikit-learn: the same matrix, the same hyperparameters."""
+    sys.path.insert(0, HERE)
+    import py_fit
+    results = []
+    print("fit benchmark: same matrix, same hyperparameters, fit time only", flush=True)
+    for label, file, target, positive, task in FIT_CASES:
+        src = os.path.join(HERE, "..", "examples", "data", file)
+        matrix = py_fit.make_matrix(src, target, positive,
+                                    os.path.join(OUT, f"fit_{label.replace(' ', '_')}.csv"))
+        runs = [("gbdt", XGB_PARAMS, "xgboost", lambda: py_fit.fit_xgboost(
+            matrix, task, XGB_PARAMS, repeats))]
+        if task == "binary":
+            runs.append(("logreg", {"C": 1.0}, "scikit-learn liblinear",
+                         lambda: py_fit.fit_logreg(matrix, {"C": 1.0}, repeats, "liblinear")))
+            runs.append(("logreg", {"C": 1.0}, "scikit-learn lbfgs",
+                         lambda: py_fit.fit_logreg(matrix, {"C": 1.0}, repeats, "lbfgs")))
+        for family, params, peer_name, peer_fit in runs:
+            out = subprocess.run([fit_bench, "--matrix", matrix, "--family", family, "--task",
+                                  task, "--params", json.dumps(params), "--repeats",
+                                  str(repeats)], check=True, capture_output=True, text=True)
+            mine = json.loads(out.stdout)
+            peer = peer_fit()
+            m, p = statistics.median(mine["fit_s"]), statistics.median(peer["fit_s"])
+            print(f"  {label} ({mine['rows']} x {mine['features']}), {family} vs {peer_name}: "
+                  f"mlpipe {m * 1000:.1f} ms, peer {p * 1000:.1f} ms, ratio peer/mlpipe "
+                  f"{p / m:.2f}x; mean prediction {mine['mean_prediction']:.5f} vs "
+                  f"{peer['mean_prediction']:.5f}", flush=True)
+            results.append({"case": label, "family": family, "peer": peer_name,
+                            "mlpipe_s": mine["fit_s"], "peer_s": peer["fit_s"], "ratio": p / m,
+                            "mlpipe_mean_prediction": mine["mean_prediction"],
+                            "peer_mean_prediction": peer["mean_prediction"]})
+    return results
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--mlpipe", required=True)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--suites", default="profile,train",
-                    help="comma-separated: profile, train")
+    ap.add_argument("--suites", default="profile,fit,train",
+                    help="comma-separated: profile, fit, train")
+    ap.add_argument("--fit-bench", default=None,
+                    help="the fit_bench binary (default: beside --mlpipe)")
     ap.add_argument("--train-cases", default="credit_data,diamonds")
     ap.add_argument("--train-trials", type=int, default=20)
     ap.add_argument("--train-repeats", type=int, default=3)
@@ -111,6 +159,10 @@ def main():
     results = {}
     if "profile" in suites:
         results["profile"] = bench_profile(mlpipe, args.rows, args.repeats)
+    if "fit" in suites:
+        fit_bench = os.path.abspath(args.fit_bench or os.path.join(os.path.dirname(mlpipe),
+                                                                   "fit_bench"))
+        results["fit"] = bench_fit(fit_bench, args.repeats)
     if "train" in suites:
         results["train"] = [bench_train(mlpipe, c, args.train_trials, args.train_repeats)
                             for c in args.train_cases.split(",")]
