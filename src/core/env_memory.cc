@@ -43,6 +43,17 @@ class MemEnvImpl : public MemEnv {
  public:
   explicit MemEnvImpl(int64_t start) : now_(start) {}
 
+  // Appends to a file held by the Env (used by MemWritableFile).
+  Status AppendTo(const std::string& path, std::string_view data) {
+    std::lock_guard<std::mutex> l(mu_);
+    if (writes_fail_) return IoError(path + ": No space left on device");
+    auto it = files_.find(path);
+    if (it == files_.end()) return NotFoundError(path + ": No such file or directory");
+    it->second.append(data);
+    mtimes_[path] = now_;
+    return Status::OK();
+  }
+
   Result<std::string> ReadFile(const std::string& path) override {
     std::lock_guard<std::mutex> l(mu_);
     auto it = files_.find(Normalize(path));
@@ -65,7 +76,15 @@ class MemEnvImpl : public MemEnv {
     if (!dir.empty() && dirs_.count(dir) == 0)
       return NotFoundError(path + ": No such file or directory");
     files_[p] = std::string(data);
+    mtimes_[p] = now_;
     return Status::OK();
+  }
+  Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override;
+  Result<int64_t> FileMTimeMicros(const std::string& path) override {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = mtimes_.find(Normalize(path));
+    if (it == mtimes_.end()) return NotFoundError(path + ": No such file or directory");
+    return it->second;
   }
   bool FileExists(const std::string& path) override {
     std::lock_guard<std::mutex> l(mu_);
@@ -86,6 +105,7 @@ class MemEnvImpl : public MemEnv {
     std::lock_guard<std::mutex> l(mu_);
     if (files_.erase(Normalize(path)) == 0)
       return NotFoundError(path + ": No such file or directory");
+    mtimes_.erase(Normalize(path));
     return Status::OK();
   }
   Status RenameFile(const std::string& from, const std::string& to) override {
@@ -95,6 +115,8 @@ class MemEnvImpl : public MemEnv {
     std::string data = std::move(it->second);
     files_.erase(it);
     files_[Normalize(to)] = std::move(data);
+    mtimes_[Normalize(to)] = mtimes_[Normalize(from)];
+    mtimes_.erase(Normalize(from));
     return Status::OK();
   }
   Status CreateDirs(const std::string& path) override {
@@ -135,10 +157,43 @@ class MemEnvImpl : public MemEnv {
  private:
   std::mutex mu_;
   std::map<std::string, std::string> files_;
+  std::map<std::string, int64_t> mtimes_;  // by file, the clock at its last write
   std::set<std::string> dirs_;
   int64_t now_;
   bool writes_fail_ = false;
 };
+
+class MemWritableFile : public WritableFile {
+ public:
+  MemWritableFile(MemEnvImpl* env, std::string path) : env_(env), path_(std::move(path)) {}
+  Status Append(std::string_view data) override {
+    if (closed_) return FailedPreconditionError(path_ + ": write after close");
+    return env_->AppendTo(path_, data);
+  }
+  Status Sync() override { return Status::OK(); }
+  Status Close() override {
+    closed_ = true;
+    return Status::OK();
+  }
+
+ private:
+  MemEnvImpl* env_;
+  std::string path_;
+  bool closed_ = false;
+};
+
+Result<std::unique_ptr<WritableFile>> MemEnvImpl::NewWritableFile(const std::string& path) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (writes_fail_) return IoError(path + ": No space left on device");
+  std::string p = Normalize(path);
+  std::string dir = DirName(p);
+  if (!dir.empty() && dirs_.count(dir) == 0)
+    return NotFoundError(path + ": No such file or directory");
+  if (files_.count(p) > 0 || dirs_.count(p) > 0) return AlreadyExistsError(path + ": file exists");
+  files_[p] = "";
+  mtimes_[p] = now_;
+  return std::unique_ptr<WritableFile>(std::make_unique<MemWritableFile>(this, p));
+}
 
 }  // namespace
 

@@ -43,10 +43,38 @@ void ExerciseEnv(Env* env, const std::string& root) {
   EXPECT_NE(missing.status().message().find("nope.csv"), std::string::npos);
 }
 
+// Streams a file in pieces, then checks its bytes, exclusivity and mtime.
+void ExerciseWritableFile(Env* env, const std::string& root) {
+  ASSERT_TRUE(env->CreateDirs(root).ok());
+  std::string f = JoinPath(root, "stream.bin");
+  int64_t before = env->NowMicros();
+  auto w = env->NewWritableFile(f);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  ASSERT_TRUE((*w)->Append("abc").ok());
+  ASSERT_TRUE((*w)->Append(std::string(10000, 'x')).ok());
+  ASSERT_TRUE((*w)->Sync().ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  EXPECT_FALSE((*w)->Append("late").ok());
+  EXPECT_EQ(*env->ReadFile(f), "abc" + std::string(10000, 'x'));
+  auto again = env->NewWritableFile(f);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(*env->ReadFile(f), "abc" + std::string(10000, 'x'));  // untouched
+  Result<int64_t> mtime = env->FileMTimeMicros(f);
+  ASSERT_TRUE(mtime.ok());
+  // Filesystem timestamps may be coarser than the clock: allow a few seconds.
+  EXPECT_GE(*mtime, before - 5'000'000);
+  EXPECT_LE(*mtime, env->NowMicros() + 5'000'000);
+  EXPECT_EQ(env->FileMTimeMicros(JoinPath(root, "missing")).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(env->NewWritableFile(JoinPath(root, "no/such/dir/f")).status().code(),
+            StatusCode::kNotFound);
+}
+
 TEST(EnvTest, Posix) {
   std::string dir = TempDir();
   ASSERT_FALSE(dir.empty());
   ExerciseEnv(Env::Default(), dir);
+  ExerciseWritableFile(Env::Default(), JoinPath(dir, "w"));
   std::string cmd = "rm -rf " + dir;
   ASSERT_EQ(std::system(cmd.c_str()), 0);
 }
@@ -54,9 +82,16 @@ TEST(EnvTest, Posix) {
 TEST(EnvTest, Memory) {
   auto env = NewMemEnv();
   ExerciseEnv(env.get(), "/root");
+  ExerciseWritableFile(env.get(), "/root/w");
   int64_t t = env->NowMicros();
   env->AdvanceClock(5);
   EXPECT_EQ(env->NowMicros(), t + 5);
+  // The in-memory mtime is the clock at the last write, kept across a rename.
+  ASSERT_TRUE(env->WriteFileAtomic("/root/a/t", "x").ok());
+  env->AdvanceClock(100);
+  ASSERT_TRUE(env->RenameFile("/root/a/t", "/root/a/u").ok());
+  EXPECT_EQ(*env->FileMTimeMicros("/root/a/u"), t + 5);
+  EXPECT_FALSE(env->FileMTimeMicros("/root/a/t").ok());
   env->SetWritesFail(true);
   Status s = env->WriteFileAtomic("/root/a/z", "x");
   EXPECT_EQ(s.code(), StatusCode::kIoError);

@@ -32,6 +32,18 @@ class SequentialFile {
   virtual Result<size_t> Read(char* scratch, size_t n) = 0;
 };
 
+// A new file written from front to back (for streaming large files into
+// place). Nothing is durable until Sync(); Close() is implied by destruction
+// but reports errors only when called.
+class WritableFile {
+ public:
+  virtual ~WritableFile() = default;
+  virtual Status Append(std::string_view data) = 0;
+  // Flushes the written bytes to disk (fsync).
+  virtual Status Sync() = 0;
+  virtual Status Close() = 0;
+};
+
 class Env {
  public:
   virtual ~Env() = default;
@@ -47,10 +59,16 @@ class Env {
   // written, flushed to disk and renamed over `path`. Readers see the old
   // content or the new one, never a mixture; a crash leaves no partial file.
   virtual Status WriteFileAtomic(const std::string& path, std::string_view data) = 0;
+  // Creates `path` for writing; kAlreadyExists when it exists (the caller
+  // picks unique temporary names and renames the file into place).
+  virtual Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) = 0;
 
   virtual bool FileExists(const std::string& path) = 0;
   virtual bool IsDirectory(const std::string& path) = 0;
   virtual Result<uint64_t> FileSize(const std::string& path) = 0;
+  // Last modification time, microseconds since the Unix epoch. The in-memory
+  // Env stamps a file with its clock when the file is written.
+  virtual Result<int64_t> FileMTimeMicros(const std::string& path) = 0;
   virtual Status DeleteFile(const std::string& path) = 0;
   virtual Status RenameFile(const std::string& from, const std::string& to) = 0;
   // Creates `path` and any missing parents; OK when it exists.
