@@ -31,6 +31,7 @@ struct GlobalOptions {
 struct CommandState {
   GlobalOptions global;
   int exit_code = kExitOk;
+  std::string command_line;  // argv joined with spaces, as recorded in runs
 };
 
 // Prints "error: MESSAGE" to standard error (or, under --json, a JSON object
@@ -45,6 +46,14 @@ void PrintJson(const core::Json& j);
 void AddDataProfileCommand(CLI::App& parent, CommandState& state);
 void AddDataSchemaCommand(CLI::App& parent, CommandState& state);
 void AddDataValidateCommand(CLI::App& parent, CommandState& state);
+// data add / list / show / diff / get, under `data`.
+void AddDataVersionCommands(CLI::App& data, CommandState& state);
 void AddTrainCommand(CLI::App& parent, CommandState& state);
+// The commands over the project's stores (cmd_runs.cc, cmd_registry.cc, ...).
+void AddRunsCommands(CLI::App& parent, CommandState& state);
+void AddRegistryCommands(CLI::App& parent, CommandState& state);
+void AddLineageCommand(CLI::App& parent, CommandState& state);
+void AddAuditCommands(CLI::App& parent, CommandState& state);
+void AddGcCommand(CLI::App& parent, CommandState& state);
 
 }  // namespace mlpipe::cli

@@ -5,17 +5,23 @@
 // evaluates on a held-out test part and writes the best model (docs/train.md).
 // The work is eval::Train (mlpipe/eval/train.h); this file parses, draws the
 // progress bars and prints.
+#include <cctype>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
 
 #include "cli_common.h"
+#include "cli_store.h"
 #include "mlpipe/core/env.h"
 #include "mlpipe/core/log.h"
 #include "mlpipe/core/progress.h"
 #include "mlpipe/eval/train.h"
+#include "mlpipe/pipeline/train_record.h"
+#include "mlpipe/store/data_versions.h"
+#include "mlpipe/store/tracking.h"
 #include "mlpipe/table/read.h"
 
 namespace mlpipe::cli {
@@ -28,7 +34,22 @@ struct TrainArgs {
   double test_size = 0.2;
   uint64_t seed = 0;
   int bootstrap = 1000;
+  std::string experiment = "train";
+  std::string data_name;
+  bool no_track = false;
 };
+
+// The data set name a file is versioned under by default: its stem, with
+// characters a name may not hold replaced by '-'.
+std::string DefaultDataName(const std::string& path) {
+  std::string stem = core::BaseName(path);
+  if (auto dot = stem.rfind('.'); dot != std::string::npos && dot > 0) stem.resize(dot);
+  for (char& c : stem) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '-';
+  }
+  if (stem.empty() || !std::isalnum(static_cast<unsigned char>(stem[0]))) stem = "data" + stem;
+  return stem;
+}
 
 // The comma-separated items of `s`, empty ones kept (eval::Train ignores
 // them); none for an empty string.
@@ -108,8 +129,42 @@ Status RunTrain(const CommandState& state, const TrainArgs& args) {
   options.test_size = args.test_size;
   options.seed = args.seed;
   options.bootstrap = args.bootstrap;
+  // Inside a project (or with --project / --store) the training is recorded:
+  // the data file is versioned and a run is started before training, so a
+  // failure leaves a FAILED run rather than nothing.
+  std::optional<store::ProjectStores> stores;
+  std::optional<store::RunLogger> run;
+  pipeline::TrainRecordInput record;
+  if (!args.no_track) {
+    MLPIPE_ASSIGN_OR_RETURN(store::ProjectLocation loc,
+                            store::LocateProject(".", state.global.project, state.global.store));
+    if (loc.exists || !state.global.project.empty() || !state.global.store.empty()) {
+      MLPIPE_ASSIGN_OR_RETURN(stores, OpenStores(state));
+      const std::string actor = store::CurrentActor();
+      MLPIPE_ASSIGN_OR_RETURN(
+          store::AddedData added,
+          store::AddDataFile(env, *stores->meta, *stores->objects, args.data,
+                             args.data_name.empty() ? DefaultDataName(args.data) : args.data_name,
+                             actor));
+      record.dataset = added.version.name;
+      record.dataset_version = added.version.version;
+      MLPIPE_ASSIGN_OR_RETURN(
+          store::RunLogger logger,
+          store::RunLogger::Start(
+              stores->meta.get(), stores->objects.get(), args.experiment,
+              store::CurrentOrigin(stores->location.root, state.command_line, args.seed), actor));
+      run.emplace(std::move(logger));
+    }
+  }
   ProgressObserver observer;
   MLPIPE_ASSIGN_OR_RETURN(eval::TrainResult result, eval::Train(data, options, &observer));
+  if (run) {
+    record.options = &options;
+    record.result = &result;
+    MLPIPE_RETURN_IF_ERROR(pipeline::RecordTrainRun(*stores->meta, *run, record));
+    result.summary["run_id"] = run->run_id();
+    result.summary["data_version"] = record.dataset + "@" + std::to_string(record.dataset_version);
+  }
   if (!args.out.empty()) MLPIPE_RETURN_IF_ERROR(eval::WriteTrainOutput(env, args.out, result));
   if (!args.predictions.empty()) {
     MLPIPE_RETURN_IF_ERROR(eval::WritePredictions(env, args.predictions, result));
@@ -124,6 +179,10 @@ Status RunTrain(const CommandState& state, const TrainArgs& args) {
     PrintLeaderboard(result.summary["leaderboard"], result.metrics[0]);
     if (!args.out.empty())
       std::cout << "\nwrote " << args.out << " (best: " << result.best().family << ")\n";
+    if (run) {
+      std::cout << "recorded run " << run->run_id() << " (data " << record.dataset << "@"
+                << record.dataset_version << ") in " << stores->location.root << "\n";
+    }
     std::cout << std::flush;
   }
   return Status::OK();
@@ -159,6 +218,12 @@ void AddTrainCommand(CLI::App& parent, CommandState& state) {
   cmd->add_option("--predictions", args->predictions,
                   "Write the best model's test-row predictions here (CSV)");
   cmd->add_option("--bootstrap", args->bootstrap, "Bootstrap resamples for test-metric CIs");
+  cmd->add_option("--experiment", args->experiment,
+                  "Experiment the run is recorded under (inside a project)");
+  cmd->add_option("--data-name", args->data_name,
+                  "Data set name the file is versioned under (default: the file's stem)");
+  cmd->add_flag("--no-track", args->no_track,
+                "Do not record a run, even inside a project (folder with mlpipe.yaml or .mlpipe/)");
   cmd->add_flag("--json", state.global.json, "Print the leaderboard as JSON");
   cmd->callback([&state, args] {
     if (state.global.json) {

@@ -13,6 +13,15 @@
 
 namespace {
 
+// Global options (--json, -q, --project, ...) are accepted after any
+// subcommand too: `mlpipe train ... -q`.
+void AcceptGlobalOptionsEverywhere(CLI::App* app) {
+  for (CLI::App* sub : app->get_subcommands([](CLI::App*) { return true; })) {
+    sub->fallthrough();
+    AcceptGlobalOptionsEverywhere(sub);
+  }
+}
+
 constexpr const char* kDescription =
     "mlpipe: a data file to a governed, monitored model in production.\n"
     "Every step is recorded so that any result can be reproduced and audited.";
@@ -40,25 +49,40 @@ int main(int argc, char** argv) {
   ReexecWithHugePages(argv);
   using namespace mlpipe::cli;
   CommandState state;
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0) state.command_line += " ";
+    state.command_line += argv[i];
+  }
   CLI::App app(kDescription, "mlpipe");
   app.set_version_flag("--version", "mlpipe " MLPIPE_VERSION);
   app.require_subcommand(1);
   app.option_defaults()->always_capture_default();
   app.add_option("--project", state.global.project,
                  "Project folder (default: the nearest folder holding mlpipe.yaml or .mlpipe/)");
-  app.add_option("--store", state.global.store, "Metadata store: a SQLite path or postgresql://…");
+  app.add_option(
+      "--store", state.global.store,
+      "Metadata store: a SQLite path or postgresql://…");
   app.add_flag("--json", state.global.json, "Machine-readable JSON on standard output");
   app.add_flag("-q,--quiet", state.global.quiet, "Only errors; no progress bars");
   app.add_flag("-v,--verbose", state.global.verbose, "More detail (repeat for debug)");
 
-  CLI::App* data = app.add_subcommand("data", "Profile, describe and validate data files");
+  CLI::App* data = app.add_subcommand(
+      "data", "Profile, describe and validate data files; version them in the project");
   data->require_subcommand(1);
   AddDataProfileCommand(*data, state);
   AddDataSchemaCommand(*data, state);
   AddDataValidateCommand(*data, state);
+  AddDataVersionCommands(*data, state);
   AddTrainCommand(app, state);
+  AddRunsCommands(app, state);
+  AddRegistryCommands(app, state);
+  AddLineageCommand(app, state);
+  AddAuditCommands(app, state);
+  AddGcCommand(app, state);
 
   // Set the output mode before any command callback runs.
+  AcceptGlobalOptionsEverywhere(&app);
+
   app.parse_complete_callback([&state] {
     mlpipe::core::OutputMode mode;
     mode.json = state.global.json;

@@ -1,0 +1,57 @@
+// What the commands over the project's stores share (runs, registry, lineage,
+// audit, gc, data versions): opening the stores from the global options, and
+// formatting times, byte counts and aligned tables for the terminal.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli_common.h"
+#include "mlpipe/core/status.h"
+#include "mlpipe/store/project.h"
+
+namespace mlpipe::cli {
+
+// Opens the stores of the project named by --project / --store (or the
+// nearest project from the working directory), creating `.mlpipe/` if needed.
+Result<store::ProjectStores> OpenStores(const CommandState& state);
+
+// Microseconds since the Unix epoch as ISO 8601 UTC with seconds,
+// "2024-05-01T12:34:56Z"; "" for 0 (a time not recorded yet).
+std::string FormatTime(int64_t micros);
+
+// The inverse, for --since / --at: "2024-05-01" (midnight UTC),
+// "2024-05-01T12:34:56[.ffffff]" followed by "Z", "+02:00", "-0530" or nothing
+// (UTC); a space may stand for the "T"; or an integer count of microseconds.
+// kInvalidArgument naming the text when it is none of these.
+Result<int64_t> ParseTime(std::string_view text);
+
+// "0 B", "512 B", "1.5 KiB", "12.3 MiB", "4.0 GiB".
+std::string FormatBytes(uint64_t bytes);
+
+// Prints `rows` under `header` to standard output, columns left-aligned and
+// separated by two spaces; a row shorter than the header is padded with "".
+void PrintTable(const std::vector<std::string>& header,
+                const std::vector<std::vector<std::string>>& rows);
+
+// A double as the shortest text that reads back to the same value ("0.8125", "1e-09").
+std::string FormatNumber(double value);
+
+// A metric for the terminal: 6 significant digits ("0.9", "0.966667", "1.2e-05").
+// JSON output keeps the exact value.
+std::string FormatMetric(double value);
+
+// A stored JSON text parsed (so that --json output nests it as JSON, not as a
+// string); {} for "", the text itself as a string if it does not parse.
+core::Json JsonOrText(const std::string& text);
+
+// Runs `fn` (returning Status) and stores the exit code in `state`.
+template <typename Fn>
+void RunCommand(CommandState& state, Fn&& fn) {
+  Status s = fn();
+  state.exit_code = s.ok() ? kExitOk : ReportError(state, s);
+}
+
+}  // namespace mlpipe::cli
