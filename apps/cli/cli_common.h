@@ -55,5 +55,7 @@ void AddRegistryCommands(CLI::App& parent, CommandState& state);
 void AddLineageCommand(CLI::App& parent, CommandState& state);
 void AddAuditCommands(CLI::App& parent, CommandState& state);
 void AddGcCommand(CLI::App& parent, CommandState& state);
+// `serve --tracking` (cmd_serve.cc).
+void AddServeCommand(CLI::App& parent, CommandState& state);
 
 }  // namespace mlpipe::cli

@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
                  "Project folder (default: the nearest folder holding mlpipe.yaml or .mlpipe/)");
   app.add_option(
       "--store", state.global.store,
-      "Metadata store: a SQLite path or postgresql://…");
+      "Metadata store: a SQLite path, postgresql://… or a tracking server http://HOST:PORT");
   app.add_flag("--json", state.global.json, "Machine-readable JSON on standard output");
   app.add_flag("-q,--quiet", state.global.quiet, "Only errors; no progress bars");
   app.add_flag("-v,--verbose", state.global.verbose, "More detail (repeat for debug)");
@@ -79,6 +79,7 @@ int main(int argc, char** argv) {
   AddLineageCommand(app, state);
   AddAuditCommands(app, state);
   AddGcCommand(app, state);
+  AddServeCommand(app, state);
 
   // Set the output mode before any command callback runs.
   AcceptGlobalOptionsEverywhere(&app);

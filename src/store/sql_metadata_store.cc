@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "http_metadata_store.h"
 #include "mlpipe/core/env.h"
 #include "schema.h"
 
@@ -55,6 +56,12 @@ Status SqlMetadataStore::Migrate() {
 }
 
 Result<std::unique_ptr<MetadataStore>> OpenMetadataStore(const std::string& uri) {
+  // A tracking server (`mlpipe serve --tracking`) speaks for its own store.
+  if (StartsWith(uri, "http://")) return OpenHttpMetadataStore(uri);
+  if (StartsWith(uri, "https://")) {
+    return InvalidArgumentError("store " + uri +
+                                ": https is not supported yet; use http:// on a trusted network");
+  }
   std::unique_ptr<SqlConnection> db;
   if (StartsWith(uri, "postgresql://") || StartsWith(uri, "postgres://")) {
     MLPIPE_ASSIGN_OR_RETURN(db, OpenPostgres(uri));

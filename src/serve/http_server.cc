@@ -1,0 +1,357 @@
+// The Beast HTTP/1.1 server behind HttpServer: one io_context run by N
+// threads, one strand per connection (so a connection's timer and its reads
+// never race), and a read–handle–write loop per connection while the client
+// keeps it alive. Connections closed after an error are closed "lingering"
+// (send side first, then the rest of the request drained for a moment), so
+// that a 413 reaches a client that is still sending its body.
+#include "mlpipe/serve/http_server.h"
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "mlpipe/core/log.h"
+
+namespace mlpipe::serve {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+thread_local int tls_worker = 0;
+
+constexpr auto kWriteTimeout = std::chrono::seconds(60);
+constexpr auto kLingerTimeout = std::chrono::seconds(2);
+constexpr auto kStopGrace = std::chrono::seconds(5);
+
+bool IsParseError(const beast::error_code& ec) {
+  return &ec.category() == &http::make_error_code(http::error::bad_method).category();
+}
+
+}  // namespace
+
+const std::string& HttpRequest::Header(const std::string& name) const {
+  static const std::string kEmpty;
+  auto it = headers.find(name);
+  return it == headers.end() ? kEmpty : it->second;
+}
+
+int HttpStatusFor(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk:
+      return 200;
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kOutOfRange:
+      return 400;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kFailedPrecondition:
+      return 409;
+    case StatusCode::kUnavailable:
+      return 503;
+    case StatusCode::kDataLoss:
+    case StatusCode::kIoError:
+    case StatusCode::kInternal:
+      return 500;
+  }
+  return 500;
+}
+
+HttpResponse ErrorResponse(int http_status, std::string_view code, std::string_view message) {
+  core::Json j = {{"error", {{"code", std::string(code)}, {"message", std::string(message)}}}};
+  HttpResponse r;
+  r.status = http_status;
+  // The message may quote user input that is not UTF-8: replace, never throw.
+  r.body = j.dump(-1, ' ', false, core::Json::error_handler_t::replace);
+  return r;
+}
+
+HttpResponse ErrorResponse(const Status& status) {
+  return ErrorResponse(HttpStatusFor(status.code()), StatusCodeName(status.code()),
+                       status.message());
+}
+
+HttpResponse JsonResponse(const core::Json& j, int http_status) {
+  HttpResponse r;
+  r.status = http_status;
+  try {
+    r.body = j.dump();
+  } catch (const core::Json::exception& e) {
+    return ErrorResponse(InternalError(std::string("cannot encode the reply: ") + e.what()));
+  }
+  return r;
+}
+
+Status HttpServerOptions::Validate() const {
+  if (port < 0 || port > 65535) {
+    return InvalidArgumentError("port " + std::to_string(port) + ": expected 0..65535");
+  }
+  if (threads < 1 || threads > 1024) {
+    return InvalidArgumentError("threads " + std::to_string(threads) + ": expected 1..1024");
+  }
+  if (body_limit == 0) return InvalidArgumentError("body_limit: must be positive");
+  if (idle_timeout_s < 1) return InvalidArgumentError("idle_timeout_s: must be positive");
+  return Status::OK();
+}
+
+namespace {
+
+// What the connections share with the server; HttpServer::Impl is one.
+struct ServerCore {
+  HttpServerOptions opts;
+  HttpHandler handler;
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::vector<std::thread> threads;
+  int port = 0;
+  std::atomic<bool> stopping{false};
+  std::atomic<int> active{0};  // requests inside the handler
+
+  std::mutex mu;
+  std::condition_variable cv;
+  bool wake = false;  // a signal arrived or Stop() was called
+  bool stopped = false;
+
+  void Accept();
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, ServerCore* server) : stream_(std::move(socket)), server_(server) {}
+
+  void Run() {
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&Session::Read, shared_from_this()));
+  }
+
+ private:
+  void Read() {
+    parser_.emplace();
+    parser_->body_limit(server_->opts.body_limit);
+    stream_.expires_after(std::chrono::seconds(server_->opts.idle_timeout_s));
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, size_t) {
+    if (ec == http::error::body_limit) {
+      return Reply(ErrorResponse(413, "body_too_large",
+                                 "request body exceeds the limit of " +
+                                     std::to_string(server_->opts.body_limit) + " bytes"),
+                   true);
+    }
+    if (ec && IsParseError(ec) && ec != http::error::end_of_stream &&
+        ec != http::error::partial_message) {
+      return Reply(ErrorResponse(400, "bad_request", "malformed HTTP request: " + ec.message()),
+                   true);
+    }
+    if (ec) return Close();  // the client went away, or was idle too long
+
+    auto& msg = parser_->get();
+    HttpRequest req;
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    size_t q = req.target.find('?');
+    req.path = req.target.substr(0, q);
+    if (q != std::string::npos) req.query = req.target.substr(q + 1);
+    for (const auto& f : msg) {
+      std::string name(f.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req.headers[name] = std::string(f.value());
+    }
+    req.body = std::move(msg.body());
+    req.worker = tls_worker;
+    const bool keep_alive = msg.keep_alive();
+
+    HttpResponse res;
+    ++server_->active;
+    try {
+      res = server_->handler(req);
+    } catch (const std::exception& e) {
+      res = ErrorResponse(InternalError(std::string("unhandled exception: ") + e.what()));
+    }
+    --server_->active;
+    Reply(std::move(res), !keep_alive || server_->stopping.load());
+  }
+
+  void Reply(HttpResponse r, bool close) {
+    res_ = {};
+    res_.version(11);
+    res_.result(static_cast<unsigned>(r.status));
+    res_.set(http::field::server, "mlpipe");
+    res_.set(http::field::content_type, r.content_type);
+    for (auto& [k, v] : r.headers) res_.set(k, v);
+    res_.body() = std::move(r.body);
+    res_.keep_alive(!close);
+    res_.prepare_payload();
+    stream_.expires_after(kWriteTimeout);
+    http::async_write(stream_, res_,
+                      [self = shared_from_this(), close](beast::error_code ec, size_t) {
+                        if (ec) return self->Close();
+                        if (close) return self->LingerClose();
+                        self->Read();
+                      });
+  }
+
+  // Stops sending, then reads (and drops) what the client still sends for a
+  // moment, so that closing does not reset the connection under our reply.
+  void LingerClose() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTimeout);
+    Drain();
+  }
+  void Drain() {
+    stream_.async_read_some(net::buffer(drain_),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (ec) return self->Close();
+                              self->Drain();
+                            });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  ServerCore* server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> res_;
+  std::array<char, 16384> drain_;
+};
+
+void ServerCore::Accept() {
+  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (stopping) return;
+    if (ec) {
+      if (ec == net::error::operation_aborted) return;
+      // Out of descriptors and the like: back off instead of spinning.
+      core::LogWarning("accept: {}", ec.message());
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    } else {
+      std::make_shared<Session>(std::move(socket), this)->Run();
+    }
+    Accept();
+  });
+}
+
+}  // namespace
+
+struct HttpServer::Impl : ServerCore {};
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpServer::~HttpServer() { Stop(); }
+
+const std::string& HttpServer::host() const { return impl_->opts.host; }
+int HttpServer::port() const { return impl_->port; }
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
+                                                      HttpHandler handler) {
+  MLPIPE_RETURN_IF_ERROR(options.Validate());
+  auto impl = std::make_unique<Impl>();
+  impl->opts = options;
+  impl->handler = std::move(handler);
+  const std::string where = options.host + ":" + std::to_string(options.port);
+  beast::error_code ec;
+  tcp::endpoint endpoint;
+  net::ip::address addr = net::ip::make_address(options.host, ec);
+  if (!ec) {
+    endpoint = tcp::endpoint(addr, static_cast<unsigned short>(options.port));
+  } else {
+    tcp::resolver resolver(impl->ioc);
+    auto found = resolver.resolve(options.host, std::to_string(options.port), ec);
+    if (ec || found.empty()) {
+      return InvalidArgumentError("host '" + options.host +
+                                  "': " + (ec ? ec.message() : std::string("no address")));
+    }
+    endpoint = found.begin()->endpoint();
+  }
+  auto& acc = impl->acceptor;
+  acc.open(endpoint.protocol(), ec);
+  if (!ec) acc.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acc.bind(endpoint, ec);
+  if (!ec) acc.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return UnavailableError("cannot listen on " + where + ": " + ec.message());
+  impl->port = acc.local_endpoint().port();
+  impl->Accept();
+  Impl* raw = impl.get();
+  for (int i = 0; i < options.threads; ++i) {
+    impl->threads.emplace_back([raw, i] {
+      tls_worker = i;
+      for (;;) {
+        try {
+          raw->ioc.run();
+          return;
+        } catch (const std::exception& e) {
+          core::LogError("http server thread {}: {}", i, e.what());
+        }
+      }
+    });
+  }
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+void HttpServer::Stop() {
+  Impl& s = *impl_;
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    s.wake = true;
+    if (s.stopped) return;
+    s.stopped = true;
+  }
+  s.cv.notify_all();
+  s.stopping = true;
+  net::post(s.acceptor.get_executor(), [&s] {
+    beast::error_code ignored;
+    s.acceptor.close(ignored);
+  });
+  auto deadline = std::chrono::steady_clock::now() + kStopGrace;
+  while (s.active.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  s.ioc.stop();
+  for (auto& t : s.threads) t.join();
+  s.threads.clear();
+}
+
+void HttpServer::WaitForSignal(const std::function<void()>& on_waiting) {
+  Impl& s = *impl_;
+  net::signal_set signals(s.ioc, SIGINT, SIGTERM);
+  signals.async_wait([&s](beast::error_code ec, int) {
+    if (ec) return;
+    {
+      std::lock_guard<std::mutex> lock(s.mu);
+      s.wake = true;
+    }
+    s.cv.notify_all();
+  });
+  if (on_waiting) on_waiting();
+  {
+    std::unique_lock<std::mutex> lock(s.mu);
+    s.cv.wait(lock, [&s] { return s.wake; });
+  }
+  beast::error_code ignored;
+  signals.cancel(ignored);
+  Stop();
+}
+
+}  // namespace mlpipe::serve
