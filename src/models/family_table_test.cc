@@ -3,6 +3,8 @@
 #include "mlpipe/models/family_table.h"
 
 #include <cmath>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -188,6 +190,38 @@ TEST(FamilyTableTest, LoadModelRejectsBadInput) {
   j["format_version"] = 1;
   j["model"]["intercepts"] = {1.0, 2.0};
   EXPECT_EQ(LoadModel(j.dump()).status().code(), StatusCode::kDataLoss);
+}
+
+}  // namespace
+}  // namespace mlpipe::models
+
+namespace mlpipe::models {
+namespace {
+
+// The L2 logistic solver runs unlocked: fits racing on several threads must
+// equal the same fit made alone, for both penalties.
+TEST(FamilyTableTest, LogregFitsRacingOnThreadsEqualTheFitAlone) {
+  const Fixture& f = LoadFixture("credit_g");
+  for (const char* penalty : {"l2", "l1"}) {
+    FitOptions o;
+    o.task = Task::kBinary;
+    o.seed = 11;
+    o.params = {{"penalty", std::string(penalty)}, {"C", 0.5}};
+    Dataset train{&f.x, f.labels, {}};
+    auto alone = FitModel("logreg", train, o);
+    ASSERT_TRUE(alone.ok()) << alone.status().ToString();
+    const std::string want = *(*alone)->Save();
+    std::vector<std::string> got(8);
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < got.size(); ++t) {
+      threads.emplace_back([&, t] {
+        auto m = FitModel("logreg", train, o);
+        if (m.ok()) got[t] = *(*m)->Save();
+      });
+    }
+    for (auto& th : threads) th.join();
+    for (const auto& g : got) EXPECT_EQ(g, want) << penalty;
+  }
 }
 
 }  // namespace

@@ -26,8 +26,10 @@ struct ModelDeleter {
   void operator()(model* m) const { free_and_destroy_model(&m); }
 };
 
-// liblinear's L1 solver shuffles with rand(): training holds this lock and
-// seeds rand() from the run, so fits are reproducible and do not race.
+// liblinear's L1 solver shuffles with rand(): an L1 fit holds this lock and
+// seeds rand() from the run, so fits are reproducible and do not race. The L2
+// solver (trust-region Newton) draws nothing at random and runs unlocked, so
+// a search's L2 trials use every thread.
 std::mutex& LiblinearMutex() {
   static std::mutex mu;
   return mu;
@@ -96,11 +98,14 @@ class LogregEstimator final : public Estimator {
       return InvalidArgumentError(std::string("logreg: liblinear: ") + err);
     }
 
+    static std::once_flag quiet;
+    std::call_once(quiet, [] { set_print_string_function(&Silent); });
     std::unique_ptr<model, ModelDeleter> m;
-    {
+    if (param.solver_type == L1R_LR) {
       std::lock_guard<std::mutex> lock(LiblinearMutex());
-      set_print_string_function(&Silent);
       std::srand(static_cast<unsigned>(options.seed % 2147483647u));
+      m.reset(::train(&prob, &param));
+    } else {
       m.reset(::train(&prob, &param));
     }
     if (m == nullptr) return InternalError("logreg: liblinear returned no model");
