@@ -140,13 +140,127 @@ def bench_fit(fit_bench, repeats):
     return results
 
 
+def make_gb_csv(path, target_bytes=1_000_000_000):
+    """A ~1 GB CSV: the 1M-row profile table's rows repeated under one header,
+    cut at a record boundary once `target_bytes` is reached."""
+    src = os.path.join(OUT, "profile_1000000.csv")
+    if not os.path.exists(src):
+        subprocess.run([sys.executable, os.path.join(HERE, "gen_profile_data.py"),
+                        "--rows", "1000000", "-o", src], check=True)
+    with open(src, "rb") as f:
+        header = f.readline()
+        body = f.read()
+    tmp = path + ".part"
+    with open(tmp, "wb") as out:
+        out.write(header)
+        written = len(header)
+        while written + len(body) <= target_bytes:
+            out.write(body)
+            written += len(body)
+        cut = body.rfind(b"\n", 0, target_bytes - written) + 1
+        out.write(body[:cut])
+    os.replace(tmp, path)
+
+
+def store_line(label, value_s, target_s, unit="ms"):
+    scale = 1000 if unit == "ms" else 1
+    return (f"{label}: {value_s * scale:.2f} {unit} (target < {target_s * scale:g} {unit}: "
+            f"{'yes' if value_s < target_s else 'NO'}, {value_s / target_s:.2f}x the budget)")
+
+
+def bench_store(mlpipe, store_bench, repeats, runs):
+    """The metadata store: a 1,000-metric batch, 1M metric points, run search
+    over `runs` runs (SQLite and PostgreSQL side by side), and `data add` of a
+    1 GB file against sha256sum on the same file."""
+    root = os.path.dirname(HERE)
+    load = os.getloadavg()
+    print(f"store benchmark (load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
+          f"{os.cpu_count()} CPUs)", flush=True)
+    res = {"load_before": load}
+    tmpdir = os.path.join(OUT, "store_tmp")
+    subprocess.run(["rm", "-rf", tmpdir], check=True)
+    os.makedirs(tmpdir)
+
+    def run_json(cmd):
+        out = subprocess.run(cmd, capture_output=True, text=True)
+        if out.returncode != 0:
+            sys.exit(f"{' '.join(cmd)} exited {out.returncode}:\n{out.stderr}")
+        return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+
+    sqlite = {}
+    sqlite["batch"] = run_json([store_bench, "batch", os.path.join(tmpdir, "batch.db"), "50"])[0]
+    sqlite["points"] = run_json([store_bench, "points", os.path.join(tmpdir, "points.db"),
+                                 "1000"])[0]
+    search_db = os.path.join(OUT, f"store_search_{runs}.db")
+    sqlite["search"] = run_json([store_bench, "search", search_db, str(runs), "20", mlpipe])[0]
+    # The search store first, while the database holds nothing else.
+    pg_cmd = " && ".join([f"'{store_bench}' search pg {runs} 20 '{mlpipe}'",
+                          f"'{store_bench}' batch pg 50", f"'{store_bench}' points pg 1000"])
+    pg_list = run_json([os.path.join(root, "scripts", "with_postgres.sh"), "sh", "-c", pg_cmd])
+    pg = {j["mode"]: j for j in pg_list}
+    res["sqlite"], res["postgresql"] = sqlite, pg
+    if "build_s" in sqlite["search"]:
+        print(f"  (built the SQLite search store of {runs} runs in "
+              f"{sqlite['search']['build_s']:.1f} s, cached at {search_db})")
+    print(f"  PostgreSQL search store of {runs} runs built in {pg['search']['build_s']:.1f} s")
+    for name, r in (("SQLite", sqlite), ("PostgreSQL", pg)):
+        print("  " + store_line(f"{name:10s} LogMetrics, one 1,000-point batch (median of 50)",
+                                r["batch"]["median_s"], 0.010), flush=True)
+    for name, r in (("SQLite", sqlite), ("PostgreSQL", pg)):
+        print("  " + store_line(f"{name:10s} 1,000,000 metric points (1,000 batches)",
+                                r["points"]["total_s"], 5.0, "s"), flush=True)
+    for name, r in (("SQLite", sqlite), ("PostgreSQL", pg)):
+        s = r["search"]
+        print("  " + store_line(f"{name:10s} SearchRuns over {runs} runs, {s['matches']} match "
+                                f"(median of 20)", s["median_search_s"], 0.200), flush=True)
+        print("  " + store_line(f"{name:10s} `mlpipe runs search` whole process (median of "
+                                f"{len(s['cli_s'])})", s["median_cli_s"], 0.200), flush=True)
+    print(f"  SQLite / PostgreSQL: batch {sqlite['batch']['median_s'] / pg['batch']['median_s']:.2f}x, "
+          f"points {sqlite['points']['total_s'] / pg['points']['total_s']:.2f}x, search "
+          f"{sqlite['search']['median_search_s'] / pg['search']['median_search_s']:.2f}x "
+          f"(below 1: SQLite faster)", flush=True)
+
+    big = os.path.join(OUT, "store_1gb.csv")
+    if not os.path.exists(big):
+        print("  generating the 1 GB CSV ...", flush=True)
+        make_gb_csv(big)
+    size_gb = os.path.getsize(big) / 1e9
+    project = os.path.join(tmpdir, "add_project")
+    timed(["sha256sum", big])  # warms the page cache for both
+    mine, peer = [], []
+    for i in range(repeats):
+        subprocess.run(["rm", "-rf", project], check=True)
+        os.makedirs(project)
+        peer.append(timed(["sha256sum", big]))
+        mine.append(timed([mlpipe, "-q", "--project", project, "data", "add", big,
+                           "--name", "big"]))
+        print(f"    run {i + 1}: mlpipe data add {mine[-1]:.2f} s   sha256sum {peer[-1]:.2f} s",
+              flush=True)
+    subprocess.run(["rm", "-rf", project], check=True)
+    m, p = statistics.median(mine), statistics.median(peer)
+    print(f"  data add of {size_gb:.2f} GB: mlpipe {m:.2f} s, sha256sum {p:.2f} s; ratio "
+          f"mlpipe/sha256sum {m / p:.2f}x (target <= 1.3x: {'yes' if m / p <= 1.3 else 'NO'})")
+    res["data_add"] = {"bytes": os.path.getsize(big), "mlpipe_s": mine, "sha256sum_s": peer,
+                       "ratio": m / p}
+    subprocess.run(["rm", "-rf", tmpdir], check=True)
+    res["load_after"] = os.getloadavg()
+    print(f"  load average after: {res['load_after'][0]:.2f}", flush=True)
+    return res
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--mlpipe", required=True)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--suites", default="profile,fit,train",
-                    help="comma-separated: profile, fit, train")
+    ap.add_argument("--suites", default="profile,fit,train,store",
+                    help="comma-separated: profile, fit, train, store")
+    ap.add_argument("--store-bench", default=None,
+                    help="the store_bench binary (default: beside --mlpipe)")
+    ap.add_argument("--store-runs", type=int, default=100_000,
+                    help="runs in the store that the run-search benchmark queries")
+    ap.add_argument("--store-repeats", type=int, default=3,
+                    help="repeats of the 1 GB data add (and of sha256sum)")
     ap.add_argument("--fit-bench", default=None,
                     help="the fit_bench binary (default: beside --mlpipe)")
     ap.add_argument("--train-cases", default="credit_data,diamonds")
@@ -166,6 +280,10 @@ def main():
     if "train" in suites:
         results["train"] = [bench_train(mlpipe, c, args.train_trials, args.train_repeats)
                             for c in args.train_cases.split(",")]
+    if "store" in suites:
+        store_bench = os.path.abspath(args.store_bench or os.path.join(
+            os.path.dirname(mlpipe), "store_bench"))
+        results["store"] = bench_store(mlpipe, store_bench, args.store_repeats, args.store_runs)
     with open(os.path.join(OUT, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
 

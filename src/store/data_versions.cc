@@ -161,20 +161,27 @@ Result<AddedData> AddDataFile(core::Env* env, MetadataStore& meta, ObjectStore& 
   v.created_by = actor;
   AddedData out;
   MLPIPE_ASSIGN_OR_RETURN(out.version, meta.AddDatasetVersion(v, &out.existed, actor));
-  if (!out.existed) {
-    // Lineage: the source file went through ingest into the data set version.
-    MLPIPE_ASSIGN_OR_RETURN(ArtifactNode file, meta.PutArtifact("file", v.source_path, ""));
-    MLPIPE_ASSIGN_OR_RETURN(
-        ArtifactNode ds,
-        meta.PutArtifact("dataset", name + "@" + std::to_string(out.version.version), v.hash));
-    Execution e;
-    e.type = "ingest";
-    e.properties_json = core::Json({{"source", v.source_path}, {"hash", v.hash}}).dump();
-    e.start_us = e.end_us = out.version.created_us;
-    MLPIPE_RETURN_IF_ERROR(meta.RecordExecution(e, {{0, file.id, EventDirection::kInput, "source"},
-                                                    {0, ds.id, EventDirection::kOutput, "data"}})
-                               .status());
+  // Lineage: the source file went through ingest into the data set version.
+  // Recorded after the version (a separate transaction), so a process killed
+  // in between leaves a version without its ingest; adding the same content
+  // again finds that and records it then.
+  const std::string ref = name + "@" + std::to_string(out.version.version);
+  MLPIPE_ASSIGN_OR_RETURN(ArtifactNode ds, meta.PutArtifact("dataset", ref, out.version.hash));
+  if (out.existed) {
+    MLPIPE_ASSIGN_OR_RETURN(LineageGraph upstream, meta.Lineage("dataset", ref, false));
+    for (const Execution& e : upstream.executions) {
+      if (e.type == "ingest") return out;
+    }
   }
+  MLPIPE_ASSIGN_OR_RETURN(ArtifactNode file, meta.PutArtifact("file", out.version.source_path, ""));
+  Execution e;
+  e.type = "ingest";
+  e.properties_json =
+      core::Json({{"source", out.version.source_path}, {"hash", out.version.hash}}).dump();
+  e.start_us = e.end_us = out.version.created_us;
+  MLPIPE_RETURN_IF_ERROR(meta.RecordExecution(e, {{0, file.id, EventDirection::kInput, "source"},
+                                                  {0, ds.id, EventDirection::kOutput, "data"}})
+                             .status());
   return out;
 }
 

@@ -128,6 +128,36 @@ TEST_F(DataVersions, LargeFileSummarisedFromAPrefixButRowsCountedExactly) {
   EXPECT_EQ(core::Json::parse(exact->version.profile_json)["rows_seen"], 3000);
 }
 
+// A process killed between recording the version and its ingest leaves a
+// version without lineage; adding the same content again records it.
+TEST_F(DataVersions, AddingAgainRepairsAMissingIngest) {
+  const std::string p = Write("a.csv", First());
+  auto hash = core::Sha256File(env_, p);
+  ASSERT_TRUE(hash.ok());
+  DatasetVersion v;
+  v.name = "toy";
+  v.hash = *hash;
+  v.size = First().size();
+  v.rows = 20;
+  v.schema_json = v.profile_json = "{}";
+  v.source_path = p;
+  bool existed = false;
+  ASSERT_TRUE(meta_->AddDatasetVersion(v, &existed, "tester").ok());
+  ASSERT_TRUE(objects_->PutFile(p).ok());
+  EXPECT_FALSE(meta_->Lineage("dataset", "toy@1", false).ok());  // no node yet
+
+  auto again = AddDataFile(env_, *meta_, *objects_, p, "toy", "tester");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->existed);
+  auto g = meta_->Lineage("dataset", "toy@1", false);
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  ASSERT_EQ(g->executions.size(), 1u);
+  EXPECT_EQ(g->executions[0].type, "ingest");
+  // And only once.
+  ASSERT_TRUE(AddDataFile(env_, *meta_, *objects_, p, "toy", "tester").ok());
+  EXPECT_EQ(meta_->Lineage("dataset", "toy@1", false)->executions.size(), 1u);
+}
+
 TEST_F(DataVersions, Errors) {
   auto missing = AddDataFile(env_, *meta_, *objects_, dir_ + "/nope.csv", "x", "t");
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);

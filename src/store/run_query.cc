@@ -729,18 +729,18 @@ class Parser {
            " NOT GLOB '*[^0-9.eE+ -]*' THEN CAST(" + v + " AS REAL) END)";
   }
 
-  // Wraps a condition on `x.value` into an EXISTS over the key's table.
+  // Wraps a condition on `x.value` into a membership test over the key's
+  // table. IN (not a correlated EXISTS) lets SQLite read the matching run ids
+  // off the (key, value, run_id) index once instead of probing every run; run
+  // ids are never NULL, so NOT IN means the same as NOT EXISTS.
   std::string Condition(const Operand& op, const std::string& cond) {
     if (op.kind == Kind::kAttribute) return cond;
     const char* table = op.kind == Kind::kMetric  ? "latest_metrics"
                         : op.kind == Kind::kParam ? "params"
                                                   : "tags";
     params_->insert(params_->end() - CountMarks(cond), SqlValue(op.key));
-    std::string out = "EXISTS (SELECT 1 FROM ";
-    return out.append(table)
-        .append(" x WHERE x.run_id = r.run_id AND x.key = ? AND ")
-        .append(cond)
-        .append(")");
+    std::string out = "r.run_id IN (SELECT x.run_id FROM ";
+    return out.append(table).append(" x WHERE x.key = ? AND ").append(cond).append(")");
   }
 
   static std::ptrdiff_t CountMarks(const std::string& sql) {

@@ -489,7 +489,7 @@ TEST(RunQueryShape, Sqlite) {
   Result<CompiledRunQuery> q = CompileRunQuery("metrics.auc > 0.8", {}, SqlDialect::kSqlite);
   ASSERT_TRUE(q.ok());
   EXPECT_EQ(q->where,
-            "(EXISTS (SELECT 1 FROM latest_metrics x WHERE x.run_id = r.run_id AND x.key = ? AND "
+            "(r.run_id IN (SELECT x.run_id FROM latest_metrics x WHERE x.key = ? AND "
             "x.value > ?))");
   ASSERT_EQ(q->where_params.size(), 2u);
   EXPECT_EQ(q->where_params[0], SqlValue(std::string("auc")));

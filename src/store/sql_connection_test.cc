@@ -298,7 +298,8 @@ TEST_F(SqliteTest, MigrateIsIdempotent) {
     auto s = OpenMetadataStore(path_);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
   }
-  EXPECT_EQ(Shell("sqlite3 " + path_ + " 'SELECT version FROM schema_version'"), "1\n");
+  EXPECT_EQ(Shell("sqlite3 " + path_ + " 'SELECT version FROM schema_version ORDER BY version'"),
+            "1\n2\n");
   // The tables of migration 1 exist.
   EXPECT_EQ(Shell("sqlite3 " + path_ +
                   " \"SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name IN "
@@ -340,7 +341,7 @@ TEST_F(SqliteTest, ConcurrentProcessesOpeningAFreshStoreAllSucceed) {
   EXPECT_EQ(Shell("sqlite3 " + path_ +
                   " 'SELECT COUNT(*) FROM schema_version; SELECT COUNT(*) FROM experiments; "
                   "PRAGMA integrity_check'"),
-            "1\n1\nok\n");
+            "2\n1\nok\n");
 }
 
 TEST_F(SqliteTest, OpenMetadataStoreReportsAnUnopenablePath) {

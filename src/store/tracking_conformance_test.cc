@@ -501,6 +501,18 @@ TEST_P(StoreConformance, SearchRunsFiltersOrdersAndPages) {
   EXPECT_EQ(page->total, 3);
   ASSERT_EQ(page->runs.size(), 1u);
   EXPECT_EQ(page->runs[0].run_id, ids[4]);
+  // A page past the end, and a count alone (limit 0), still give the total.
+  q.offset = 5;
+  page = store().SearchRuns(q);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total, 3);
+  EXPECT_TRUE(page->runs.empty());
+  q.offset = 0;
+  q.limit = 0;
+  page = store().SearchRuns(q);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total, 3);
+  EXPECT_TRUE(page->runs.empty());
 
   // Without the experiment, the churn runs match too.
   RunQuery all;
