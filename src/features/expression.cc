@@ -57,6 +57,16 @@ class Expression final : public Transform {
  public:
   std::string_view name() const override { return "expression"; }
 
+  // The variables of the expression, sorted; known before fitting.
+  std::vector<std::string> InputColumns() const override {
+    if (fitted()) return inputs_;
+    Compiled c;
+    if (!Compile(expression_, c).ok()) return {};
+    std::vector<std::string> out;
+    for (const auto& [var, ptr] : c.slots.by_name) out.push_back(var);
+    return out;
+  }
+
  protected:
   std::vector<std::string_view> ParamKeys() const override { return {"output", "expression"}; }
 

@@ -51,6 +51,23 @@ core::Json Transform::ToJson() const {
   return j;
 }
 
+std::vector<std::string> Transform::InputColumns() const {
+  std::vector<std::string> out;
+  auto take = [&out](const core::Json& j, const char* key) {
+    if (!j.is_object() || !j.contains(key) || !j[key].is_array()) return false;
+    for (const auto& v : j[key]) {
+      if (v.is_string()) out.push_back(v.get<std::string>());
+    }
+    return true;
+  };
+  if (fitted_) {
+    const core::Json state = StateJson();
+    if (take(state, "columns") || take(state, "inputs")) return out;
+  }
+  take(ParamsJson(), "columns");
+  return out;
+}
+
 Status Transform::FitApply(Frame& frame, const FitContext& ctx) {
   MLPIPE_RETURN_IF_ERROR(DoFitApply(frame, ctx));
   fitted_ = true;

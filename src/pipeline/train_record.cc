@@ -133,6 +133,14 @@ Status RecordTrainRun(store::MetadataStore& meta, store::RunLogger& logger,
         meta.PutArtifact("object", logger.run_id() + "/" + file, a.object_hash));
     edges.push_back({0, node.id, store::EventDirection::kOutput, file});
   }
+  if (!input.bundle.empty()) {
+    const std::string file = "model.mlpb";
+    MLPIPE_ASSIGN_OR_RETURN(store::RunArtifact a, logger.Artifact(file, input.bundle));
+    MLPIPE_ASSIGN_OR_RETURN(
+        store::ArtifactNode node,
+        meta.PutArtifact("object", logger.run_id() + "/" + file, a.object_hash));
+    edges.push_back({0, node.id, store::EventDirection::kOutput, file});
+  }
 
   if (!input.dataset.empty()) {
     MLPIPE_RETURN_IF_ERROR(

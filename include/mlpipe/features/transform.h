@@ -65,6 +65,14 @@ class Transform {
   // Transforms `frame` in place. FailedPrecondition when not fitted.
   Status Apply(Frame& frame) const;
 
+  // The columns this transform reads: its fitted column list (state
+  // "columns" or "inputs") when fitted, else its configured "columns"; for an
+  // expression, the variables of the expression (known before fitting).
+  // Empty when the list is resolved at fit time and not fitted yet. select
+  // and drop report the columns they keep or remove. Governance uses it to
+  // trace which source columns reach the features.
+  virtual std::vector<std::string> InputColumns() const;
+
   static constexpr int kFormatVersion = 1;
 
  protected:

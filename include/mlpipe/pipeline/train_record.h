@@ -22,6 +22,9 @@ struct TrainRecordInput {
   std::string dataset;  // the data version trained on ("" when not versioned)
   int64_t dataset_version = 0;
   bool child_runs = true;  // one child run per search trial
+  // The model bundle's bytes (bundle/build.h); when set, logged as the artifact
+  // "model.mlpb" and a lineage output of the train execution.
+  std::string bundle;
 };
 
 // Logs `input` into the run of `logger` (which the caller started before

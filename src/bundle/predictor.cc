@@ -1,0 +1,174 @@
+// Predictor: validate and conform the input, apply the fitted pipeline and the
+// model, apply the decision threshold; and the golden-row check.
+#include "mlpipe/bundle/predictor.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "conform.h"
+#include "mlpipe/models/family_table.h"
+
+namespace mlpipe::bundle {
+
+Result<std::unique_ptr<Predictor>> Predictor::Create(ModelBundle bundle) {
+  std::unique_ptr<Predictor> p(new Predictor());
+  auto pipeline = features::FeaturePipeline::FromJson(bundle.features);
+  if (!pipeline.ok()) {
+    return DataLossError("bundle part features.json: " + pipeline.status().message());
+  }
+  if (!pipeline->fitted()) return DataLossError("bundle part features.json: not fitted");
+  p->pipeline_ = std::move(*pipeline);
+  auto model = models::LoadModel(bundle.model);
+  if (!model.ok()) return DataLossError("bundle part model.json: " + model.status().message());
+  p->model_ = std::move(*model);
+  if (p->model_->task() != bundle.task) {
+    return DataLossError(fmt::format("bundle part model.json: task {} but the manifest says {}",
+                                     models::TaskName(p->model_->task()),
+                                     models::TaskName(bundle.task)));
+  }
+  if (bundle.task != models::Task::kRegression &&
+      p->model_->num_classes() != bundle.classes.size()) {
+    return DataLossError(fmt::format("bundle part model.json: {} classes but the manifest lists {}",
+                                     p->model_->num_classes(), bundle.classes.size()));
+  }
+  for (const auto& in : p->pipeline_.input_columns()) {
+    const profile::ColumnSchema* c = bundle.schema.FindColumn(in.name);
+    if (c == nullptr || c->type != in.type) {
+      return DataLossError("bundle part schema.json: does not describe pipeline input '" + in.name +
+                           "'");
+    }
+  }
+  p->bundle_ = std::move(bundle);
+  return p;
+}
+
+Result<std::unique_ptr<Predictor>> Predictor::FromFile(core::Env* env, const std::string& path) {
+  MLPIPE_ASSIGN_OR_RETURN(ModelBundle b, ReadBundleFile(env, path));
+  auto p = Create(std::move(b));
+  if (!p.ok()) return p.status().WithContext(path);
+  return p;
+}
+
+Result<table::Table> Predictor::Conform(const table::Table& input) const {
+  table::Table out;
+  for (const auto& col : bundle_.schema.columns) {
+    const table::Column* c = input.FindColumn(col.name);
+    if (c == nullptr) {
+      return InvalidArgumentError(
+          fmt::format("input has no column '{}' (the model needs {} input columns: {})", col.name,
+                      bundle_.schema.columns.size(), [&] {
+                        std::string names;
+                        for (const auto& s : bundle_.schema.columns)
+                          names += (names.empty() ? "" : ", ") + s.name;
+                        return names;
+                      }()));
+    }
+    MLPIPE_ASSIGN_OR_RETURN(table::Column converted, ConvertColumn(*c, col.type, "input"));
+    MLPIPE_RETURN_IF_ERROR(out.AddColumn(std::move(converted)));
+  }
+  return out;
+}
+
+Result<Scores> Predictor::Predict(const table::Table& input) const {
+  MLPIPE_ASSIGN_OR_RETURN(table::Table conformed, Conform(input));
+  MLPIPE_ASSIGN_OR_RETURN(table::DenseMatrix x, pipeline_.ToMatrix(conformed));
+  MLPIPE_ASSIGN_OR_RETURN(models::Predictions p, model_->Predict(x));
+  Scores s;
+  s.task = p.task;
+  s.rows = p.rows;
+  s.num_classes = p.num_classes;
+  s.probabilities = std::move(p.probabilities);
+  s.values = std::move(p.values);
+  s.labels = std::move(p.labels);
+  if (s.task == models::Task::kBinary) {
+    // Positive when the score exceeds the threshold; at 0.5 this is the
+    // model's own argmax (1 - p is exact near 0.5), as at training time.
+    for (size_t i = 0; i < s.rows; ++i) {
+      s.labels[i] = s.probabilities[i * 2 + 1] > bundle_.threshold ? 1 : 0;
+    }
+  }
+  return s;
+}
+
+Result<Scores> Predictor::PredictRow(const core::Json& row) const {
+  if (!row.is_object()) return InvalidArgumentError("row: expected an object {column: value}");
+  core::Json values = core::Json::array();
+  for (const auto& c : bundle_.schema.columns) {
+    auto it = row.find(c.name);
+    if (it == row.end()) return InvalidArgumentError("row: missing column '" + c.name + "'");
+    values.push_back(*it);
+  }
+  MLPIPE_ASSIGN_OR_RETURN(table::Table t,
+                          TableFromJsonRows(bundle_.schema, core::Json::array({values}), "row"));
+  return Predict(t);
+}
+
+std::vector<std::string> Predictor::OutputColumns() const {
+  if (bundle_.task == models::Task::kRegression) return {"prediction"};
+  std::vector<std::string> out = {"predicted"};
+  if (bundle_.task == models::Task::kBinary) out.push_back("score");
+  for (const auto& c : bundle_.classes) out.push_back("prob_" + c);
+  return out;
+}
+
+Result<GoldenReport> Predictor::VerifyGolden(double rel_tol) const {
+  const core::Json& g = bundle_.golden;
+  const std::string ctx = "bundle part golden.json";
+  if (!g.is_object() || !g.contains("rows") || !g.contains("expected")) {
+    return DataLossError(ctx + ": expected {\"rows\", \"expected\"}");
+  }
+  MLPIPE_ASSIGN_OR_RETURN(table::Table t, TableFromJsonRows(bundle_.schema, g["rows"], ctx));
+  MLPIPE_ASSIGN_OR_RETURN(Scores s, Predict(t));
+  const core::Json& expected = g["expected"];
+  const core::Json& source_rows = g.contains("source_rows") ? g["source_rows"] : core::Json();
+  if (!expected.is_array() || expected.size() != s.rows) {
+    return DataLossError(ctx + ": \"expected\" does not have one entry per row");
+  }
+  GoldenReport report;
+  report.rows = s.rows;
+  const bool reg = s.task == models::Task::kRegression;
+  for (size_t r = 0; r < s.rows; ++r) {
+    std::string problem;
+    const std::string where =
+        source_rows.is_array() && r < source_rows.size()
+            ? fmt::format("golden row {} (data row {})", r, source_rows[r].dump())
+            : fmt::format("golden row {}", r);
+    auto compare = [&](const std::string& what, double want, double got) {
+      const double err = std::fabs(want - got) / std::max(1.0, std::fabs(want));
+      if (!(err <= rel_tol) && !(std::isnan(want) && std::isnan(got))) {
+        report.max_relative_error =
+            std::max(report.max_relative_error, std::isfinite(err) ? err : HUGE_VAL);
+        if (problem.empty()) {
+          problem = fmt::format("{}: {} expected {:.17g}, got {:.17g}", where, what, want, got);
+        }
+      } else if (std::isfinite(err)) {
+        report.max_relative_error = std::max(report.max_relative_error, err);
+      }
+    };
+    const core::Json& e = expected[r];
+    auto num = [](const core::Json& j) { return j.is_number() ? j.get<double>() : std::nan(""); };
+    if (reg) {
+      compare("prediction", num(e["prediction"]), s.values[r]);
+    } else {
+      const core::Json& probs = e["probabilities"];
+      for (size_t c = 0; c < s.num_classes; ++c) {
+        compare("prob_" + bundle_.classes[c],
+                probs.is_array() && c < probs.size() ? num(probs[c]) : std::nan(""),
+                s.probabilities[r * s.num_classes + c]);
+      }
+      const std::string want = e.value("predicted", std::string());
+      const std::string got = bundle_.classes[s.labels[r]];
+      if (problem.empty() && want != got) {
+        problem = fmt::format("{}: predicted expected '{}', got '{}'", where, want, got);
+      }
+    }
+    if (!problem.empty()) {
+      if (report.mismatches++ == 0) report.first_problem = problem;
+    }
+  }
+  return report;
+}
+
+}  // namespace mlpipe::bundle

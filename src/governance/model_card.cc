@@ -1,0 +1,49 @@
+// ModelCard helpers shared by the Markdown and HTML renderings.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "mlpipe/governance/model_card.h"
+
+namespace mlpipe::governance {
+
+namespace internal {
+
+namespace {
+std::string Num(double v) {
+  if (std::isnan(v)) return "n/a";
+  return fmt::format("{:.4f}", v);
+}
+}  // namespace
+
+std::string MetricText(const CardMetric& m) {
+  std::string s = Num(m.value);
+  if (m.ci_low && m.ci_high) s.append(fmt::format(" [{}, {}]", Num(*m.ci_low), Num(*m.ci_high)));
+  return s;
+}
+
+std::string CiLabel(const CardMetric& m) {
+  if (!m.ci_low || !m.ci_high) return "";
+  return fmt::format("{:g}% CI", m.confidence * 100);
+}
+
+}  // namespace internal
+
+CardFairness FairnessFromReport(const eval::FairnessReport& report) {
+  CardFairness f;
+  f.column = report.column;
+  for (const auto& g : report.groups) {
+    f.groups.push_back({g.name, static_cast<int64_t>(g.count), g.selection_rate, g.tpr, g.fpr,
+                        g.four_fifths_flag});
+  }
+  f.metrics = {
+      {"demographic_parity_difference", report.demographic_parity_difference, {}, {}, 0.95, ""},
+      {"demographic_parity_ratio", report.demographic_parity_ratio, {}, {}, 0.95, ""},
+      {"equalized_odds_difference", report.equalized_odds_difference, {}, {}, 0.95, ""},
+      {"equalized_odds_ratio", report.equalized_odds_ratio, {}, {}, 0.95, ""},
+      {"equal_opportunity_difference", report.equal_opportunity_difference, {}, {}, 0.95, ""},
+  };
+  return f;
+}
+
+}  // namespace mlpipe::governance
