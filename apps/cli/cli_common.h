@@ -49,12 +49,19 @@ void AddDataValidateCommand(CLI::App& parent, CommandState& state);
 // data add / list / show / diff / get, under `data`.
 void AddDataVersionCommands(CLI::App& data, CommandState& state);
 void AddTrainCommand(CLI::App& parent, CommandState& state);
+// `init DIR --data FILE --target COL` (cmd_init.cc).
+void AddInitCommand(CLI::App& parent, CommandState& state);
+// bundle inspect / verify, and predict (cmd_bundle.cc).
+void AddBundleCommands(CLI::App& parent, CommandState& state);
+void AddPredictCommand(CLI::App& parent, CommandState& state);
 // The commands over the project's stores (cmd_runs.cc, cmd_registry.cc, ...).
 void AddRunsCommands(CLI::App& parent, CommandState& state);
 void AddRegistryCommands(CLI::App& parent, CommandState& state);
 void AddLineageCommand(CLI::App& parent, CommandState& state);
 void AddAuditCommands(CLI::App& parent, CommandState& state);
 void AddGcCommand(CLI::App& parent, CommandState& state);
+// gates / approve / promote / rollback (cmd_gates.cc).
+void AddGateCommands(CLI::App& parent, CommandState& state);
 // `serve --tracking` (cmd_serve.cc).
 void AddServeCommand(CLI::App& parent, CommandState& state);
 

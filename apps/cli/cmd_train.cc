@@ -1,6 +1,6 @@
 // `mlpipe train --data FILE --target COL [--positive LABEL] [--models LIST]
 // [--search SPEC] [--cv K] [--metric M[,M...]] [--protected COL]... [--test-size F]
-// [--seed N] [-o OUT] [--predictions FILE]`: searches each model family with
+// [--seed N] [-o OUT] [--predictions FILE] [--bundle FILE]`: searches each model family with
 // cross-validation on a training part, refits the best configuration of each,
 // evaluates on a held-out test part and writes the best model (docs/train.md).
 // The work is eval::Train (mlpipe/eval/train.h); this file parses, draws the
@@ -15,6 +15,7 @@
 
 #include "cli_common.h"
 #include "cli_store.h"
+#include "mlpipe/bundle/build.h"
 #include "mlpipe/core/env.h"
 #include "mlpipe/core/log.h"
 #include "mlpipe/core/progress.h"
@@ -29,6 +30,8 @@ namespace {
 
 struct TrainArgs {
   std::string data, target, positive, models, search = "random:20", metric, out, predictions;
+  std::string bundle;  // --bundle FILE
+  double threshold = 0.5;
   std::vector<std::string> protected_columns;
   int cv = 5;
   double test_size = 0.2;
@@ -158,6 +161,21 @@ Status RunTrain(const CommandState& state, const TrainArgs& args) {
   }
   ProgressObserver observer;
   MLPIPE_ASSIGN_OR_RETURN(eval::TrainResult result, eval::Train(data, options, &observer));
+  // The bundle of the best model (docs/bundle.md), recorded with the run.
+  std::string bundle_bytes;
+  if (!args.bundle.empty()) {
+    bundle::BundleInfo info;
+    info.threshold = args.threshold;
+    info.created_by = "mlpipe " MLPIPE_VERSION;
+    info.lineage = {{"data", args.data}, {"seed", args.seed}};
+    if (run) {
+      info.lineage["run_id"] = run->run_id();
+      info.lineage["data_version"] = record.dataset + "@" + std::to_string(record.dataset_version);
+    }
+    MLPIPE_ASSIGN_OR_RETURN(bundle::ModelBundle b, bundle::BuildBundle(result, data, info));
+    MLPIPE_ASSIGN_OR_RETURN(bundle_bytes, bundle::EncodeBundle(b));
+    record.bundle = bundle_bytes;
+  }
   if (run) {
     record.options = &options;
     record.result = &result;
@@ -169,6 +187,7 @@ Status RunTrain(const CommandState& state, const TrainArgs& args) {
   if (!args.predictions.empty()) {
     MLPIPE_RETURN_IF_ERROR(eval::WritePredictions(env, args.predictions, result));
   }
+  if (!args.bundle.empty()) MLPIPE_RETURN_IF_ERROR(env->WriteFileAtomic(args.bundle, bundle_bytes));
   if (state.global.json) {
     PrintJson(result.summary);
   } else if (!state.global.quiet) {
@@ -179,6 +198,10 @@ Status RunTrain(const CommandState& state, const TrainArgs& args) {
     PrintLeaderboard(result.summary["leaderboard"], result.metrics[0]);
     if (!args.out.empty())
       std::cout << "\nwrote " << args.out << " (best: " << result.best().family << ")\n";
+    if (!args.bundle.empty()) {
+      std::cout << (args.out.empty() ? "\n" : "") << "wrote bundle " << args.bundle << " ("
+                << FormatBytes(bundle_bytes.size()) << ")\n";
+    }
     if (run) {
       std::cout << "recorded run " << run->run_id() << " (data " << record.dataset << "@"
                 << record.dataset_version << ") in " << stores->location.root << "\n";
@@ -217,6 +240,11 @@ void AddTrainCommand(CLI::App& parent, CommandState& state) {
   cmd->add_option("-o,--out", args->out, "Write the best model folder here");
   cmd->add_option("--predictions", args->predictions,
                   "Write the best model's test-row predictions here (CSV)");
+  cmd->add_option("--bundle", args->bundle,
+                  "Write the best model's bundle here (docs/bundle.md); recorded as the run's "
+                  "artifact model.mlpb inside a project");
+  cmd->add_option("--threshold", args->threshold,
+                  "Decision threshold of a binary bundle: positive when P(positive) > it");
   cmd->add_option("--bootstrap", args->bootstrap, "Bootstrap resamples for test-metric CIs");
   cmd->add_option("--experiment", args->experiment,
                   "Experiment the run is recorded under (inside a project)");

@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   app.add_flag("-q,--quiet", state.global.quiet, "Only errors; no progress bars");
   app.add_flag("-v,--verbose", state.global.verbose, "More detail (repeat for debug)");
 
+  AddInitCommand(app, state);
   CLI::App* data = app.add_subcommand(
       "data", "Profile, describe and validate data files; version them in the project");
   data->require_subcommand(1);
@@ -74,11 +75,14 @@ int main(int argc, char** argv) {
   AddDataValidateCommand(*data, state);
   AddDataVersionCommands(*data, state);
   AddTrainCommand(app, state);
+  AddBundleCommands(app, state);
+  AddPredictCommand(app, state);
   AddRunsCommands(app, state);
   AddRegistryCommands(app, state);
   AddLineageCommand(app, state);
   AddAuditCommands(app, state);
   AddGcCommand(app, state);
+  AddGateCommands(app, state);
   AddServeCommand(app, state);
 
   // Set the output mode before any command callback runs.

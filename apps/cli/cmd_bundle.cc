@@ -1,0 +1,260 @@
+// `mlpipe bundle inspect FILE`, `mlpipe bundle verify FILE` and
+// `mlpipe predict --model REF --input FILE --output FILE` (docs/bundle.md).
+// The work is the bundle module (mlpipe/bundle/); this file resolves a REF,
+// reads and writes files and prints.
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "cli_common.h"
+#include "cli_store.h"
+#include "mlpipe/bundle/bundle.h"
+#include "mlpipe/bundle/predictor.h"
+#include "mlpipe/bundle/ref.h"
+#include "mlpipe/core/env.h"
+#include "mlpipe/core/progress.h"
+#include "mlpipe/table/read.h"
+
+namespace mlpipe::cli {
+namespace {
+
+struct BundleBytes {
+  std::string bytes;
+  std::string source;  // how errors name it
+};
+
+// REF: a bundle file, or MODEL@VERSION / MODEL@ALIAS in the project's registry.
+Result<BundleBytes> LoadRef(const CommandState& state, const std::string& ref) {
+  core::Env* env = core::Env::Default();
+  std::optional<store::ProjectStores> stores;
+  if (bundle::IsRegistryRef(env, ref)) {
+    MLPIPE_ASSIGN_OR_RETURN(stores, OpenStores(state));
+  }
+  MLPIPE_ASSIGN_OR_RETURN(bundle::BundleSource src,
+                          bundle::ReadBundleRef(env, ref, stores ? stores->meta.get() : nullptr,
+                                                stores ? stores->objects.get() : nullptr));
+  return BundleBytes{std::move(src.bytes), std::move(src.name)};
+}
+
+core::Json ManifestJson(const bundle::ModelBundle& b) {
+  core::Json parts = core::Json::array();
+  for (const auto& p : b.parts) {
+    parts.push_back({{"name", p.name},
+                     {"offset", p.offset},
+                     {"size", p.size},
+                     {"raw_size", p.raw_size},
+                     {"sha256", p.sha256},
+                     {"content_sha256", p.content_sha256},
+                     {"compression", p.compression}});
+  }
+  core::Json j = {{"format_version", b.format_version},
+                  {"created_by", b.created_by},
+                  {"task", models::TaskName(b.task)},
+                  {"target", b.target},
+                  {"family", b.family},
+                  {"classes", b.classes},
+                  {"positive", b.positive},
+                  {"threshold", b.threshold},
+                  {"sha256", b.sha256},
+                  {"parts", parts},
+                  {"schema", b.schema.ToJson()},
+                  {"lineage", b.lineage},
+                  {"golden_rows", b.golden.value("rows", core::Json::array()).size()}};
+  if (b.created_us != 0) j["created_us"] = b.created_us;
+  if (b.metrics.contains("best")) {
+    j["metrics"] = {{"test", b.metrics["best"].value("test", core::Json::object())},
+                    {"cv", b.metrics["best"].value("cv", core::Json::object())},
+                    {"rows", b.metrics.value("rows", core::Json::object())}};
+  }
+  return j;
+}
+
+Status Inspect(const CommandState& state, const std::string& file) {
+  MLPIPE_ASSIGN_OR_RETURN(BundleBytes in, LoadRef(state, file));
+  MLPIPE_ASSIGN_OR_RETURN(bundle::ModelBundle b, bundle::DecodeBundle(in.bytes, in.source));
+  if (state.global.json) {
+    PrintJson(ManifestJson(b));
+    return Status::OK();
+  }
+  std::cout << fmt::format("bundle {} ({}, sha256 {})\n", in.source, FormatBytes(in.bytes.size()),
+                           b.sha256);
+  std::cout << fmt::format("format {}, created by {}\n", b.format_version, b.created_by);
+  std::string classes;
+  for (const auto& c : b.classes) classes += (classes.empty() ? "" : ", ") + c;
+  std::cout << fmt::format("{} model '{}' of target '{}'", models::TaskName(b.task), b.family,
+                           b.target);
+  if (b.task == models::Task::kBinary) {
+    std::cout << fmt::format(", classes [{}], positive '{}', threshold {}", classes, b.positive,
+                             FormatNumber(b.threshold));
+  } else if (b.task == models::Task::kMulticlass) {
+    std::cout << fmt::format(", classes [{}]", classes);
+  }
+  std::cout << "\n\nparts\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& p : b.parts) {
+    rows.push_back({p.name, FormatBytes(p.size), FormatBytes(p.raw_size), p.content_sha256});
+  }
+  PrintTable({"name", "stored", "size", "sha256"}, rows);
+  std::cout << fmt::format("\ninput schema: {} columns\n", b.schema.columns.size());
+  rows.clear();
+  for (const auto& c : b.schema.columns) {
+    std::string detail;
+    if (c.categories) detail = fmt::format("{} categories", c.categories->size());
+    if (c.min && c.max)
+      detail = fmt::format("[{}, {}]", FormatNumber(*c.min), FormatNumber(*c.max));
+    rows.push_back({c.name, std::string(table::DataTypeName(c.type)), detail});
+  }
+  PrintTable({"column", "type", "values"}, rows);
+  if (b.metrics.contains("best")) {
+    std::cout << "\ntest metrics\n";
+    rows.clear();
+    for (const auto& [name, m] : b.metrics["best"]["test"].items()) {
+      rows.push_back({name, FormatMetric(m.value("value", 0.0)),
+                      fmt::format("[{}, {}]", FormatMetric(m.value("ci_low", 0.0)),
+                                  FormatMetric(m.value("ci_high", 0.0)))});
+    }
+    PrintTable({"metric", "value", "95% CI"}, rows);
+  }
+  if (!b.lineage.empty()) std::cout << "\nlineage " << b.lineage.dump() << "\n";
+  std::cout << std::flush;
+  return Status::OK();
+}
+
+// Exit 0 when every checksum and golden row agrees, 1 when golden rows differ,
+// 2 when the file is damaged (DataLoss).
+Status Verify(CommandState& state, const std::string& file) {
+  MLPIPE_ASSIGN_OR_RETURN(BundleBytes in, LoadRef(state, file));
+  MLPIPE_ASSIGN_OR_RETURN(bundle::ModelBundle b, bundle::DecodeBundle(in.bytes, in.source));
+  const size_t parts = b.parts.size();
+  auto p = bundle::Predictor::Create(std::move(b));
+  if (!p.ok()) return p.status().WithContext(in.source);
+  MLPIPE_ASSIGN_OR_RETURN(bundle::GoldenReport g, (*p)->VerifyGolden());
+  if (state.global.json) {
+    PrintJson({{"ok", g.ok()},
+               {"parts", parts},
+               {"golden_rows", g.rows},
+               {"mismatches", g.mismatches},
+               {"max_relative_error", g.max_relative_error},
+               {"problem", g.first_problem}});
+  }
+  if (!g.ok()) {
+    std::fprintf(stderr, "error: %s: %zu of %zu golden rows differ; first: %s\n", in.source.c_str(),
+                 g.mismatches, g.rows, g.first_problem.c_str());
+    state.exit_code = kExitProblemFound;
+    return Status::OK();
+  }
+  if (!state.global.json && !state.global.quiet) {
+    std::cout << fmt::format("bundle OK: {} parts verified, {} golden rows reproduced\n", parts,
+                             g.rows)
+              << std::flush;
+  }
+  return Status::OK();
+}
+
+struct PredictArgs {
+  std::string model, input, output;
+  size_t chunk = 65536;
+};
+
+Status Predict(const CommandState& state, const PredictArgs& args) {
+  core::Env* env = core::Env::Default();
+  MLPIPE_ASSIGN_OR_RETURN(BundleBytes in, LoadRef(state, args.model));
+  MLPIPE_ASSIGN_OR_RETURN(bundle::ModelBundle b, bundle::DecodeBundle(in.bytes, in.source));
+  auto created = bundle::Predictor::Create(std::move(b));
+  if (!created.ok()) return created.status().WithContext(in.source);
+  const bundle::Predictor& p = **created;
+  const auto t0 = std::chrono::steady_clock::now();
+  MLPIPE_ASSIGN_OR_RETURN(table::Table data, table::ReadTableFile(env, args.input));
+  const auto t1 = std::chrono::steady_clock::now();
+  const bundle::ModelBundle& mb = p.bundle();
+  std::string out = "row";
+  for (const auto& c : p.OutputColumns()) out += "," + c;
+  out += "\n";
+  core::Progress progress("predict", data.num_rows(), "rows");
+  const size_t chunk = std::max<size_t>(1, args.chunk);
+  for (size_t start = 0; start < data.num_rows() || start == 0; start += chunk) {
+    const size_t end = std::min(data.num_rows(), start + chunk);
+    std::vector<size_t> rows(end - start);
+    for (size_t i = 0; i < rows.size(); ++i) rows[i] = start + i;
+    auto s = p.Predict(start == 0 && end == data.num_rows() ? data : data.Take(rows));
+    if (!s.ok()) return s.status().WithContext(args.input);
+    auto buf = fmt::memory_buffer();
+    for (size_t i = 0; i < s->rows; ++i) {
+      fmt::format_to(std::back_inserter(buf), "{}", start + i);
+      if (s->task == models::Task::kRegression) {
+        fmt::format_to(std::back_inserter(buf), ",{:.17g}\n", s->values[i]);
+        continue;
+      }
+      fmt::format_to(std::back_inserter(buf), ",{}", mb.classes[s->labels[i]]);
+      const double* probs = &s->probabilities[i * s->num_classes];
+      if (s->task == models::Task::kBinary) {
+        fmt::format_to(std::back_inserter(buf), ",{:.17g}", probs[1]);
+      }
+      for (size_t c = 0; c < s->num_classes; ++c) {
+        fmt::format_to(std::back_inserter(buf), ",{:.17g}", probs[c]);
+      }
+      buf.push_back('\n');
+    }
+    out.append(buf.data(), buf.size());
+    progress.Add(s->rows);
+    if (end >= data.num_rows()) break;
+  }
+  progress.Finish();
+  MLPIPE_RETURN_IF_ERROR(env->WriteFileAtomic(args.output, out));
+  const double read_s = std::chrono::duration<double>(t1 - t0).count();
+  const double total_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (state.global.json) {
+    PrintJson({{"rows", data.num_rows()},
+               {"output", args.output},
+               {"model", in.source},
+               {"read_seconds", read_s},
+               {"seconds", total_s}});
+  } else if (!state.global.quiet) {
+    std::cout << fmt::format("wrote {} predictions to {} ({:.3f} s, of which reading {:.3f} s)\n",
+                             data.num_rows(), args.output, total_s, read_s)
+              << std::flush;
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+void AddBundleCommands(CLI::App& parent, CommandState& state) {
+  CLI::App* bundle = parent.add_subcommand("bundle", "Inspect and verify model bundles");
+  bundle->require_subcommand(1);
+  auto file = std::make_shared<std::string>();
+  CLI::App* inspect = bundle->add_subcommand(
+      "inspect", "Show a bundle's manifest, parts, input schema and metrics");
+  inspect->add_option("FILE", *file, "Bundle file or MODEL@VERSION|ALIAS")->required();
+  inspect->add_flag("--json", state.global.json, "Print as JSON");
+  inspect->callback([&state, file] { RunCommand(state, [&] { return Inspect(state, *file); }); });
+  CLI::App* verify = bundle->add_subcommand(
+      "verify",
+      "Check every checksum and re-predict the golden rows (exit 1: golden rows differ, 2: the "
+      "file is damaged)");
+  verify->add_option("FILE", *file, "Bundle file or MODEL@VERSION|ALIAS")->required();
+  verify->add_flag("--json", state.global.json, "Print the verdict as JSON");
+  verify->callback([&state, file] {
+    Status s = Verify(state, *file);
+    if (!s.ok()) state.exit_code = ReportError(state, s);
+  });
+}
+
+void AddPredictCommand(CLI::App& parent, CommandState& state) {
+  auto args = std::make_shared<PredictArgs>();
+  CLI::App* cmd = parent.add_subcommand(
+      "predict", "Score a data file with a model bundle (docs/bundle.md), writing CSV");
+  cmd->add_option("--model", args->model, "Bundle file, MODEL@VERSION or MODEL@ALIAS")->required();
+  cmd->add_option("--input", args->input, "Data file (.csv, .tsv, .arff, .jsonl)")->required();
+  cmd->add_option("--output", args->output, "Predictions CSV to write")->required();
+  cmd->add_option("--chunk", args->chunk, "Rows scored per batch");
+  cmd->add_flag("--json", state.global.json, "Print a JSON summary");
+  cmd->callback([&state, args] { RunCommand(state, [&] { return Predict(state, *args); }); });
+}
+
+}  // namespace mlpipe::cli
