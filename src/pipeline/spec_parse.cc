@@ -302,9 +302,14 @@ class Parser {
       std::smatch m;
       const std::string& s = n.Scalar();
       double v = 0;
-      char* end = nullptr;
-      if (std::regex_match(s, m, kForm)) v = std::strtod(m[3].str().c_str(), &end);
-      if (m.empty() || end == nullptr || *end != '\0') {
+      bool number = false;
+      if (std::regex_match(s, m, kForm)) {
+        const std::string text = m[3].str();  // strtod's end must point into a live string
+        char* end = nullptr;
+        v = std::strtod(text.c_str(), &end);
+        number = end != text.c_str() && *end == '\0';
+      }
+      if (!number) {
         r_.Error(n,
                  what + ": expected 'METRIC OP VALUE' (OP one of >=, >, <=, <), found '" + s + "'");
         return std::nullopt;
