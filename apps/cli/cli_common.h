@@ -5,12 +5,17 @@
 // to find; 2 bad usage, bad spec or bad input; 3 internal error.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "mlpipe/core/json_util.h"
 #include "mlpipe/core/status.h"
+
+namespace mlpipe::eval {
+class TrainObserver;
+}  // namespace mlpipe::eval
 
 namespace mlpipe::cli {
 
@@ -49,6 +54,10 @@ void AddDataValidateCommand(CLI::App& parent, CommandState& state);
 // data add / list / show / diff / get, under `data`.
 void AddDataVersionCommands(CLI::App& data, CommandState& state);
 void AddTrainCommand(CLI::App& parent, CommandState& state);
+// A progress bar per family of a training's search (cmd_train.cc).
+std::unique_ptr<eval::TrainObserver> NewTrainProgress();
+// `run` and `reproduce` (cmd_run.cc).
+void AddRunCommands(CLI::App& parent, CommandState& state);
 // `init DIR --data FILE --target COL` (cmd_init.cc).
 void AddInitCommand(CLI::App& parent, CommandState& state);
 // bundle inspect / verify, and predict (cmd_bundle.cc).

@@ -10,6 +10,7 @@
 
 #include "cli_common.h"
 #include "mlpipe/core/status.h"
+#include "mlpipe/governance/promotion.h"
 #include "mlpipe/store/project.h"
 
 namespace mlpipe::cli {
@@ -46,6 +47,10 @@ std::string FormatMetric(double value);
 // A stored JSON text parsed (so that --json output nests it as JSON, not as a
 // string); {} for "", the text itself as a string if it does not parse.
 core::Json JsonOrText(const std::string& text);
+
+// The integration gate: the version's bundle, copied out of the object store
+// (verified), must pass `mlpipe bundle verify` in a fresh process of this binary.
+governance::IntegrationCheck FreshProcessCheck(store::ObjectStore* objects);
 
 // Runs `fn` (returning Status) and stores the exit code in `state`.
 template <typename Fn>

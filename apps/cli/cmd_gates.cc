@@ -29,39 +29,6 @@ Result<store::VersionRef> ParseVersion(const std::string& text) {
   return ref;
 }
 
-// The integration gate: the version's bundle, copied out of the object store
-// (verified), must pass `mlpipe bundle verify` in a fresh process.
-governance::IntegrationCheck FreshProcessCheck(store::ObjectStore* objects) {
-  // This binary's own path (inside the shell, /proc/self/exe would be the shell).
-  std::error_code link_ec;
-  const std::string self = std::filesystem::read_symlink("/proc/self/exe", link_ec).string();
-  return [objects, self](const store::ModelVersion& v) -> Result<std::string> {
-    if (self.empty()) return InternalError("cannot find the mlpipe binary (/proc/self/exe)");
-    char tmpl[] = "/tmp/mlpipe_gate_XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) return IoError("cannot create a temporary folder");
-    const std::string dir = tmpl;
-    const std::string bundle = dir + "/bundle.mlpb";
-    Status copied = objects->CopyTo(v.bundle_hash, bundle);
-    int code = -1;
-    if (copied.ok()) {
-      const std::string cmd =
-          fmt::format("'{}' -q bundle verify '{}' >/dev/null 2>&1", self, bundle);
-      const int raw = std::system(cmd.c_str());
-      code = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    }
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-    if (!copied.ok()) return copied;
-    if (code != 0) {
-      return DataLossError(
-          fmt::format("bundle {} failed `mlpipe bundle verify` in a fresh process (exit {})",
-                      v.bundle_hash.substr(0, 12), code));
-    }
-    return fmt::format("bundle {} loads in a fresh process and reproduces its golden predictions",
-                       v.bundle_hash.substr(0, 12));
-  };
-}
-
 core::Json ReportJson(const governance::GateReport& r) {
   core::Json gates = core::Json::array();
   for (const auto& g : r.gates) {

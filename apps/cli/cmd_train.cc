@@ -63,22 +63,6 @@ std::vector<std::string> SplitList(const std::string& s) {
   return out;
 }
 
-// Draws a bar per family of finished trials with the best CV score so far.
-class ProgressObserver : public eval::TrainObserver {
- public:
-  void OnFamilyStart(const std::string& family, size_t total) override {
-    bar_ = std::make_unique<core::Progress>("search " + family, total, "trials");
-  }
-  void OnTrialDone(const eval::Trial&, const eval::Trial* best, size_t, size_t) override {
-    if (best != nullptr) bar_->SetNote(fmt::format("best {:.4f}", best->metrics[0].mean));
-    bar_->Add(1);
-  }
-  void OnFamilyDone(const std::string&) override { bar_.reset(); }
-
- private:
-  std::unique_ptr<core::Progress> bar_;
-};
-
 std::string FairnessText(const core::Json& f) {
   std::string out;
   for (const auto& [name, v] : f.items()) {
@@ -159,8 +143,8 @@ Status RunTrain(const CommandState& state, const TrainArgs& args) {
       run.emplace(std::move(logger));
     }
   }
-  ProgressObserver observer;
-  MLPIPE_ASSIGN_OR_RETURN(eval::TrainResult result, eval::Train(data, options, &observer));
+  std::unique_ptr<eval::TrainObserver> observer = NewTrainProgress();
+  MLPIPE_ASSIGN_OR_RETURN(eval::TrainResult result, eval::Train(data, options, observer.get()));
   // The bundle of the best model (docs/bundle.md), recorded with the run.
   std::string bundle_bytes;
   if (!args.bundle.empty()) {
@@ -212,6 +196,30 @@ Status RunTrain(const CommandState& state, const TrainArgs& args) {
 }
 
 }  // namespace
+
+namespace {
+
+// Draws a bar per family of finished trials with the best CV score so far.
+class ProgressObserver : public eval::TrainObserver {
+ public:
+  void OnFamilyStart(const std::string& family, size_t total) override {
+    bar_ = std::make_unique<core::Progress>("search " + family, total, "trials");
+  }
+  void OnTrialDone(const eval::Trial&, const eval::Trial* best, size_t, size_t) override {
+    if (best != nullptr) bar_->SetNote(fmt::format("best {:.4f}", best->metrics[0].mean));
+    bar_->Add(1);
+  }
+  void OnFamilyDone(const std::string&) override { bar_.reset(); }
+
+ private:
+  std::unique_ptr<core::Progress> bar_;
+};
+
+}  // namespace
+
+std::unique_ptr<eval::TrainObserver> NewTrainProgress() {
+  return std::make_unique<ProgressObserver>();
+}
 
 void AddTrainCommand(CLI::App& parent, CommandState& state) {
   auto args = std::make_shared<TrainArgs>();

@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
   AddDataValidateCommand(*data, state);
   AddDataVersionCommands(*data, state);
   AddTrainCommand(app, state);
+  AddRunCommands(app, state);
   AddBundleCommands(app, state);
   AddPredictCommand(app, state);
   AddRunsCommands(app, state);

@@ -106,7 +106,17 @@ Result<ModelBundle> BuildBundle(const eval::TrainResult& result, const table::Ta
               {"source_rows", rows},
               {"rows", TableToJsonRows(input_table.Take(rows))},
               {"expected", expected}};
+  // Wall-clock fit times differ from run to run; a bundle must not (the same
+  // spec, data and binary give the same bytes).
   b.metrics = result.summary;
+  auto strip_times = [](core::Json& entry) {
+    entry.erase("fit_seconds");
+    entry.erase("search_fit_seconds");
+  };
+  if (b.metrics.contains("best")) strip_times(b.metrics["best"]);
+  if (b.metrics.contains("leaderboard")) {
+    for (auto& e : b.metrics["leaderboard"]) strip_times(e);
+  }
   b.lineage = info.lineage;
 
   // The bundle must reproduce its own golden rows once reloaded from bytes.

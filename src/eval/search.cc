@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace mlpipe::eval {
 namespace {
@@ -162,6 +163,55 @@ Result<SearchSpace> DefaultSearchSpace(std::string_view family, const SearchSpac
     space.params.push_back(std::move(p));
   }
   return space;
+}
+
+Status ApplyOverrides(SearchSpace& space, const std::vector<ParamOverride>& overrides) {
+  MLPIPE_ASSIGN_OR_RETURN(const models::ModelFamily* family, models::FindModelFamily(space.family));
+  for (const ParamOverride& o : overrides) {
+    auto it = std::find_if(space.params.begin(), space.params.end(),
+                           [&](const ParamRange& p) { return p.name == o.name; });
+    if (it == space.params.end()) {
+      std::vector<std::string> names;
+      for (const auto& p : space.params) names.push_back(p.name);
+      return InvalidArgumentError(fmt::format("{}: unknown hyperparameter '{}' (searched: {})",
+                                              space.family, o.name, fmt::join(names, ", ")));
+    }
+    ParamRange& p = *it;
+    const std::string where = fmt::format("{}.{}", space.family, o.name);
+    const bool categorical = p.type == models::ParamType::kCategorical;
+    if (categorical == o.numeric) {
+      return InvalidArgumentError(
+          fmt::format("{}: expects {}", where,
+                      categorical ? "a list of choices, e.g. [a, b]" : "a range [min, max]"));
+    }
+    const models::HyperParamSpec* spec = nullptr;
+    for (const auto& h : family->hyperparameters) {
+      if (h.name == o.name) spec = &h;
+    }
+    if (categorical) {
+      if (o.choices.empty()) return InvalidArgumentError(where + ": no choices given");
+      for (const auto& c : o.choices) {
+        if (std::find(spec->choices.begin(), spec->choices.end(), c) == spec->choices.end()) {
+          return InvalidArgumentError(fmt::format("{}: unknown choice '{}' (valid: {})", where, c,
+                                                  fmt::join(spec->choices, ", ")));
+        }
+      }
+      p.choices = o.choices;
+    } else {
+      if (!(o.min <= o.max)) {
+        return InvalidArgumentError(
+            fmt::format("{}: min {} is greater than max {}", where, o.min, o.max));
+      }
+      if (o.min < spec->min || o.max > spec->max) {
+        return InvalidArgumentError(fmt::format("{}: [{}, {}] is outside the accepted [{}, {}]",
+                                                where, o.min, o.max, spec->min, spec->max));
+      }
+      p.min = o.min;
+      p.max = o.max;
+    }
+    if (!p.grid.empty()) p.grid = GridValues(p, categorical ? 0 : p.grid.size());
+  }
+  return Status::OK();
 }
 
 std::vector<models::HyperParams> GridConfigurations(const SearchSpace& space) {

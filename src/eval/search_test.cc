@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "mlpipe/core/random.h"
 #include "mlpipe/features/default_pipeline.h"
 
 namespace mlpipe::eval {
@@ -84,6 +85,35 @@ TEST(SearchTest, DefaultSpaceReadsTheFamilyTable) {
   auto bad = DefaultSearchSpace("svm");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("gbdt"), std::string::npos);
+}
+
+TEST(SearchTest, OverridesNarrowRangesAndChoices) {
+  auto space = DefaultSearchSpace("logreg");
+  ASSERT_TRUE(space.ok());
+  ASSERT_TRUE(
+      ApplyOverrides(*space, {{"C", true, 0.5, 2, {}}, {"penalty", false, 0, 0, {"l1"}}}).ok());
+  core::Rng rng(1);
+  for (int i = 0; i < 50; ++i) {
+    models::HyperParams p = SampleConfiguration(*space, rng);
+    const double c = std::get<double>(p["C"]);
+    EXPECT_GE(c, 0.5);
+    EXPECT_LE(c, 2);
+    EXPECT_EQ(std::get<std::string>(p["penalty"]), "l1");
+  }
+  for (const auto& config : GridConfigurations(*space)) {
+    EXPECT_GE(std::get<double>(config.at("C")), 0.5);
+  }
+  auto err = [&](const ParamOverride& o) {
+    auto s = DefaultSearchSpace("logreg");
+    Status st = ApplyOverrides(*s, {o});
+    return st.ok() ? std::string() : st.message();
+  };
+  EXPECT_NE(err({"gamma", true, 0, 1, {}}).find("unknown hyperparameter 'gamma'"),
+            std::string::npos);
+  EXPECT_NE(err({"C", false, 0, 0, {"a"}}).find("range [min, max]"), std::string::npos);
+  EXPECT_NE(err({"C", true, 3, 1, {}}).find("greater than max"), std::string::npos);
+  EXPECT_NE(err({"C", true, -1, 1, {}}).find("outside the accepted"), std::string::npos);
+  EXPECT_NE(err({"penalty", false, 0, 0, {"l3"}}).find("unknown choice 'l3'"), std::string::npos);
 }
 
 TEST(SearchTest, RandomRespectsRangesAndLogScale) {

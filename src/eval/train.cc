@@ -86,6 +86,32 @@ Result<std::vector<std::string>> Families(const TrainOptions& options, models::T
   return out;
 }
 
+// The caller's split, checked, or a seeded (stratified) one.
+Result<ThreeWaySplit> SplitRows(size_t rows, const Target& target, const TrainOptions& options) {
+  if (options.train_rows.empty() && options.test_rows.empty()) {
+    const bool classify = target.task != models::Task::kRegression;
+    return TrainValidationTestSplit(
+        rows, classify ? std::span<const int32_t>(target.codes) : std::span<const int32_t>(), 0,
+        options.test_size, core::Rng::Derive(options.seed, 1));
+  }
+  std::vector<char> seen(rows, 0);
+  for (const auto* part : {&options.train_rows, &options.test_rows}) {
+    if (part->empty()) return InvalidArgumentError("split: a part of the given split is empty");
+    for (size_t i = 0; i < part->size(); ++i) {
+      const size_t r = (*part)[i];
+      if (r >= rows || seen[r] || (i > 0 && r <= (*part)[i - 1])) {
+        return InvalidArgumentError(fmt::format(
+            "split: row {} is out of range, repeated or out of order (rows: {})", r, rows));
+      }
+      seen[r] = 1;
+    }
+  }
+  ThreeWaySplit split;
+  split.train = options.train_rows;
+  split.test = options.test_rows;
+  return split;
+}
+
 }  // namespace
 
 Status TrainOptions::Validate() const {
@@ -125,15 +151,17 @@ Result<TrainResult> Train(const table::Table& data, const TrainOptions& options,
     if (p == options.target) {
       return InvalidArgumentError("--protected: '" + p + "' is the target");
     }
-    dropped.push_back(p);
+    const auto& kept = options.protected_features;
+    if (std::find(kept.begin(), kept.end(), p) == kept.end()) dropped.push_back(p);
+  }
+  for (const auto& p : options.protected_features) {
+    const auto& prot = options.protected_columns;
+    if (std::find(prot.begin(), prot.end(), p) == prot.end()) {
+      return InvalidArgumentError("protected_features: '" + p + "' is not a protected column");
+    }
   }
   const bool classify = target.task != models::Task::kRegression;
-  MLPIPE_ASSIGN_OR_RETURN(
-      ThreeWaySplit split,
-      TrainValidationTestSplit(
-          data.num_rows(),
-          classify ? std::span<const int32_t>(target.codes) : std::span<const int32_t>(), 0,
-          options.test_size, core::Rng::Derive(options.seed, 1)));
+  MLPIPE_ASSIGN_OR_RETURN(ThreeWaySplit split, SplitRows(data.num_rows(), target, options));
   const table::Table features = data.Drop(dropped);
   const table::Table train_x = features.Take(split.train), test_x = features.Take(split.test);
   const Target train_y = target.Take(split.train);
@@ -151,10 +179,19 @@ Result<TrainResult> Train(const table::Table& data, const TrainOptions& options,
     po.scale = IsLinear(family);
     po.seed = options.seed;
     const table::Column y = train_y.AsColumn();
-    MLPIPE_ASSIGN_OR_RETURN(features::FeaturePipeline pipeline,
-                            features::InferDefaultPipeline(train_x, &y, po));
-    SearchProblem problem{&train_x, &train_y, pipeline.ToJson(), *folds, metrics};
+    core::Json pipeline_spec;
+    if (auto given = options.pipelines.find(family); given != options.pipelines.end()) {
+      pipeline_spec = given->second;
+    } else {
+      MLPIPE_ASSIGN_OR_RETURN(features::FeaturePipeline pipeline,
+                              features::InferDefaultPipeline(train_x, &y, po));
+      pipeline_spec = pipeline.ToJson();
+    }
+    SearchProblem problem{&train_x, &train_y, pipeline_spec, *folds, metrics};
     MLPIPE_ASSIGN_OR_RETURN(SearchSpace space, DefaultSearchSpace(family));
+    if (auto o = options.search_overrides.find(family); o != options.search_overrides.end()) {
+      MLPIPE_RETURN_IF_ERROR(ApplyOverrides(space, o->second));
+    }
     if (observer != nullptr) observer->OnFamilyStart(family, CountTrials(spec, space));
     SearchOptions so{spec, options.seed, &pool, static_cast<int>(pool.size()), observer};
     TrainEntry e;

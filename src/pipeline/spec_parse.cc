@@ -551,8 +551,15 @@ class Parser {
 
 ProjectSpec ParseSpec(const std::string& text, const std::string& path,
                       std::vector<SpecError>* errors) {
+  return ParseSpec(text, path, {}, errors, nullptr);
+}
+
+ProjectSpec ParseSpec(const std::string& text, const std::string& path,
+                      const std::vector<std::string>& settings, std::vector<SpecError>* errors,
+                      std::string* effective) {
   ProjectSpec spec;
   spec.path = path;
+  if (effective != nullptr) *effective = text;
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -567,6 +574,18 @@ ProjectSpec ParseSpec(const std::string& text, const std::string& path,
                        "spec: the file is empty; expected a map with keys name, data, "
                        "target"});
     return spec;
+  }
+  if (!settings.empty()) {
+    Status s = internal::ApplySettings(root, settings);
+    if (!s.ok()) {
+      errors->push_back({{}, s.message()});
+      return spec;
+    }
+    if (effective != nullptr) {
+      YAML::Emitter out;
+      out << root;
+      *effective = std::string(out.c_str()) + "\n";
+    }
   }
   try {
     Parser(errors).Root(root, &spec);

@@ -62,4 +62,9 @@ class SpecReader {
   std::vector<SpecError>* errors_;
 };
 
+// Applies `--set KEY=VALUE` settings to a loaded spec (spec_settings.cc):
+// dotted keys, sections created as needed, values parsed as YAML.
+// InvalidArgument naming the setting.
+Status ApplySettings(YAML::Node& root, const std::vector<std::string>& settings);
+
 }  // namespace mlpipe::pipeline::internal

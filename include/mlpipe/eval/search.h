@@ -64,6 +64,22 @@ struct SearchSpaceOptions {
 Result<SearchSpace> DefaultSearchSpace(std::string_view family,
                                        const SearchSpaceOptions& options = {});
 
+// A change to one searched hyperparameter's range, from a project spec: a
+// numeric [min, max] or the categorical choices to draw from.
+struct ParamOverride {
+  std::string name;
+  bool numeric = true;
+  double min = 0, max = 0;
+  std::vector<std::string> choices;
+};
+
+// Applies `overrides` to `space` (grid values are recomputed over the new
+// range, with as many points as before). InvalidArgument naming the family and
+// the parameter for an unknown hyperparameter (listing the searched ones), a
+// numeric range on a categorical one or the reverse, min > max, a range
+// outside what the family accepts, or a choice the family does not know.
+Status ApplyOverrides(SearchSpace& space, const std::vector<ParamOverride>& overrides);
+
 // Every combination of the `grid` values of the space's parameters (their
 // Cartesian product; the first parameter varies slowest). One empty
 // configuration (all defaults) when no parameter has grid values.

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,18 @@ struct TrainOptions {
   uint64_t seed = 0;
   // Bootstrap resamples for the test metrics' confidence intervals (>= 1).
   int bootstrap = 1000;
+
+  // The split, when the caller made it (the pipeline's split step): ascending
+  // row indices, disjoint. Both empty: Train splits by test_size and seed.
+  std::vector<size_t> train_rows, test_rows;
+  // The unfitted feature pipeline spec per family (FeaturePipeline::FromJson);
+  // a family not listed gets features::InferDefaultPipeline.
+  std::map<std::string, core::Json> pipelines;
+  // Changes to each family's search space (ApplyOverrides).
+  std::map<std::string, std::vector<ParamOverride>> search_overrides;
+  // Protected columns that stay features (an override the caller audited);
+  // they are still used for fairness. Each must be in protected_columns.
+  std::vector<std::string> protected_features;
 
   // Checks what can be checked without data: InvalidArgument naming the wrong
   // field (an empty target, a bad search spec, cv < 2, test_size outside

@@ -190,6 +190,14 @@ struct SpecError {
 ProjectSpec ParseSpec(const std::string& text, const std::string& path,
                       std::vector<SpecError>* errors);
 
+// ParseSpec with `--set KEY=VALUE` settings (dotted keys, YAML values, e.g.
+// search.trials=5) applied to the YAML before it is read: values not set keep
+// their positions in `text`. `effective` (may be null) receives the spec as
+// run: `text` itself without settings, else the YAML re-emitted.
+ProjectSpec ParseSpec(const std::string& text, const std::string& path,
+                      const std::vector<std::string>& settings, std::vector<SpecError>* errors,
+                      std::string* effective);
+
 // "PATH:LINE:COLUMN: message" lines (PATH:0:0 is written as PATH).
 std::string FormatSpecErrors(const std::string& path, const std::vector<SpecError>& errors);
 

@@ -1,0 +1,39 @@
+// Internal to the runner: a bundle's predictions on the test part as the
+// MetricInput every evaluation function reads (evaluate and compare steps).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "mlpipe/bundle/predictor.h"
+#include "mlpipe/core/status.h"
+#include "mlpipe/eval/metric_input.h"
+#include "mlpipe/table/table.h"
+
+namespace mlpipe::pipeline::internal {
+
+// Owns the vectors `input` points into (do not copy; moving keeps the spans valid).
+struct TestScores {
+  std::vector<int32_t> labels, predicted;
+  std::vector<double> probabilities, y_true, y_pred;
+  eval::MetricInput input;
+  TestScores() = default;
+  TestScores(TestScores&&) = default;
+  TestScores(const TestScores&) = delete;
+};
+
+// Scores `test` with `model`; the truth is the `target` column encoded with
+// the bundle's classes. InvalidArgument naming the row for a missing or
+// unknown label.
+Result<TestScores> ScoreTest(const bundle::Predictor& model, const table::Table& test,
+                             const std::string& target);
+
+// Fairness groups of a protected column at `rows`: its values, or for a
+// numeric column with more than 10 distinct values its quartile bins
+// "(-inf, q1]", "(q1, q2]", "(q2, q3]", "(q3, inf)", the quartiles taken over
+// the whole column (so that groups do not move with the split). Missing
+// values form a group of their own.
+std::vector<int32_t> ProtectedGroups(const table::Column& column, const std::vector<size_t>& rows,
+                                     std::vector<std::string>* names);
+
+}  // namespace mlpipe::pipeline::internal
