@@ -32,7 +32,7 @@ asan: setup
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS) -L unit
 
-# The main job: for now a profile and a validation of the credit data.
+# The main job: `mlpipe run` of the example projects (scripts/demo.sh).
 demo: build
 	@bash scripts/demo.sh $(BUILD_DIR)/bin/mlpipe
 
