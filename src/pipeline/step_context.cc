@@ -167,23 +167,15 @@ std::string Where(const ProjectSpec& spec, const Mark& mark) {
 Result<std::vector<std::string>> Families(const ProjectSpec& spec, models::Task task) {
   std::vector<std::string> out;
   for (const auto& m : spec.models) out.push_back(m.family);
-  if (out.empty()) {
-    out = task == models::Task::kRegression ? std::vector<std::string>{"ridge", "gbdt", "rf"}
-                                            : std::vector<std::string>{"logreg", "gbdt", "rf"};
+  if (!out.empty()) return out;  // the spec check refused non-interpretable ones already
+  if (spec.interpretability_required) {
+    for (const auto& f : models::ModelFamilies()) {
+      if (f.interpretable && f.Supports(task)) out.push_back(f.name);
+    }
+    return out;
   }
-  if (!spec.interpretability_required) return out;
-  std::vector<std::string> kept;
-  for (const auto& f : out) {
-    MLPIPE_ASSIGN_OR_RETURN(const models::ModelFamily* family, models::FindModelFamily(f));
-    if (family->interpretable) kept.push_back(f);
-  }
-  if (kept.empty()) {
-    return InvalidArgumentError(
-        fmt::format("{}: interpretability is required but none of the model families ({}) is "
-                    "interpretable; add logreg, ridge or tree",
-                    spec.path, fmt::format("{}", fmt::join(out, ", "))));
-  }
-  return kept;
+  if (task == models::Task::kRegression) return std::vector<std::string>{"ridge", "gbdt", "rf"};
+  return std::vector<std::string>{"logreg", "gbdt", "rf"};
 }
 
 std::vector<std::string> TrainMetrics(const ProjectSpec& spec, models::Task task) {

@@ -233,6 +233,32 @@ class ProtectedTest(unittest.TestCase):
             self.assertIn("LR-17", json.dumps(overrides[0]))
 
 
+class PolicyTest(unittest.TestCase):
+    def test_a_policy_that_refuses_proxies_stops_before_training(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            project = make_project(tmp)
+            p, out = run_json(project, "--set", "governance.proxy.refuse=true")
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertIn("'personal_status' is a proxy for protected column 'sex'",
+                          out["stopped"])
+            self.assertIn("governance.proxy.refuse", out["stopped"])
+            states = {s["name"]: s["state"] for s in out["steps"]}
+            self.assertEqual(states["train"], "not_run")
+
+    def test_interpretability_searches_only_interpretable_families(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            project = make_project(tmp)
+            p, out = run_json(project, "--set", "interpretability.required=true",
+                              "--set", "models=[]", "--until", "train")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(sorted(e["family"] for e in out["train"]["leaderboard"]),
+                             ["logreg", "tree"])
+            p = run(project, "run", "--set", "interpretability.required=true")
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn("'gbdt' is not interpretable", p.stderr)
+            self.assertIn("mlpipe.yaml:", p.stderr)
+
+
 class PiiTest(unittest.TestCase):
     KEY = "test-key-4711"
 
