@@ -233,6 +233,25 @@ class ProtectedTest(unittest.TestCase):
             self.assertIn("LR-17", json.dumps(overrides[0]))
 
 
+class NewDataTest(unittest.TestCase):
+    def test_a_new_version_that_breaks_the_schema_stops_the_run(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            project = make_project(tmp)
+            p, out = run_json(project, "--until", "validate")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertTrue(out["validate"]["passed"])
+            path = os.path.join(tmp, "data", "credit-g.csv")
+            pd.read_csv(path).drop(columns=["own_telephone"]).to_csv(path, index=False)
+            p, out = run_json(project)
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertEqual(out["ingest"]["dataset_ref"], "credit-g@2")
+            self.assertFalse(out["validate"]["passed"])
+            self.assertIn("credit-g@2 breaks the schema of credit-g@1", out["stopped"])
+            self.assertIn("own_telephone", json.dumps(out["validate"]["anomalies"]))
+            states = {s["name"]: s["state"] for s in out["steps"]}
+            self.assertEqual(states["profile"], "not_run")
+
+
 class PolicyTest(unittest.TestCase):
     def test_a_policy_that_refuses_proxies_stops_before_training(self):
         with tempfile.TemporaryDirectory() as tmp:
