@@ -102,6 +102,9 @@ Result<StepFiles> IngestRun(StepContext& ctx) {
     MLPIPE_ASSIGN_OR_RETURN(store::DatasetVersion v,
                             ctx.meta().GetDatasetVersion(ref.name, ref.version));
     out.summary = VersionSummary(v, true);
+    // As recorded when the version was ingested: protected already.
+    out.summary["protected_pii"] = !ctx.spec->columns.pii.empty();
+    out.summary["pii"] = PiiJson(*ctx.spec);
     out.stored["data"] = v.hash;
     return out;
   }

@@ -325,6 +325,11 @@ class PiiTest(unittest.TestCase):
             # The scan sees pseudonymised values, so it would have seen raw ones.
             self.assertIn(pseudonym.encode(), everything)
             self.assertTrue(any(b"bundle" in b or b"email" in b for b in blobs))
+            # The protected data reproduces too (from its stored version, no key needed).
+            p = run(project, "--json", "reproduce", out["run_id"])
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            rep = json.loads(p.stdout)
+            self.assertTrue(all(f["same"] for f in rep["files"]), rep["files"])
 
 
 class AuditAndSpecTest(unittest.TestCase):
