@@ -7,9 +7,12 @@ bench/out/results.json."""
 import argparse
 import json
 import os
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -140,6 +143,101 @@ def bench_fit(fit_bench, repeats):
     return results
 
 
+RUN_STEPS = ["ingest", "validate", "profile", "governance", "split", "features", "train",
+             "evaluate", "compare", "register", "gates"]
+
+
+def children_cpu():
+    """User + system CPU seconds of the waited-for children (and their descendants)."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def bench_run(mlpipe, repeats):
+    """`mlpipe run` of examples/credit-risk (3 families x 20 trials x 5-fold CV, every
+    step from ingest to the gates) against bench/sklearn_pipeline.py doing the same
+    steps; both timed as whole processes. Each repeat starts from a fresh copy of the
+    example, so the step cache and the store are empty."""
+    examples = os.path.join(HERE, "..", "examples")
+    print("run benchmark: mlpipe run of examples/credit-risk (3 families x 20 trials x "
+          "5-fold CV) vs bench/sklearn_pipeline.py", flush=True)
+    mine, cached, peer, peer_inproc, mine_cpu, peer_cpu = [], [], [], [], [], []
+    mine_steps, peer_steps = [], []
+    ours = theirs = None
+    for i in range(repeats):
+        tmp = tempfile.mkdtemp(prefix="mlpipe_run_bench_")
+        try:
+            shutil.copytree(os.path.join(examples, "credit-risk"),
+                            os.path.join(tmp, "examples", "credit-risk"))
+            shutil.copytree(os.path.join(examples, "data"), os.path.join(tmp, "examples", "data"))
+            project = os.path.join(tmp, "examples", "credit-risk")
+            # Exit 1 is expected: the example's fairness gates fail.
+            t0, cpu0 = time.perf_counter(), children_cpu()
+            out = subprocess.run([mlpipe, "-q", "--json", "run", "--no-cache"], cwd=project,
+                                 capture_output=True, text=True)
+            mine.append(time.perf_counter() - t0)
+            mine_cpu.append(children_cpu() - cpu0)
+            if out.returncode not in (0, 1):
+                sys.exit(f"mlpipe run exited {out.returncode}:\n{out.stderr}")
+            doc = json.loads(out.stdout)
+            ours = {"best": doc["train"]["best"], "roc_auc": next(
+                k["value"] for k in doc["evaluate"]["kpis"] if k["metric"] == "roc_auc"),
+                "families": {r["family"]: r["test"]["roc_auc"]["value"]
+                             for r in doc["train"]["leaderboard"]},
+                "exit": out.returncode}
+            mine_steps.append({s["name"]: s["seconds"] for s in doc["steps"]})
+            t0 = time.perf_counter()
+            out = subprocess.run([mlpipe, "-q", "run"], cwd=project, capture_output=True,
+                                 text=True)
+            cached.append(time.perf_counter() - t0)
+            if out.returncode not in (0, 1):
+                sys.exit(f"cached mlpipe run exited {out.returncode}:\n{out.stderr}")
+            t0, cpu0 = time.perf_counter(), children_cpu()
+            out = subprocess.run([sys.executable, os.path.join(HERE, "sklearn_pipeline.py"),
+                                  "--data", os.path.join(tmp, "examples", "data", "credit-g.csv"),
+                                  "--out", os.path.join(tmp, "sklearn_run")],
+                                 cwd=tmp, check=True, capture_output=True, text=True)
+            peer.append(time.perf_counter() - t0)
+            peer_cpu.append(children_cpu() - cpu0)
+            res = json.loads(out.stdout.strip().splitlines()[-1])
+            peer_inproc.append(res["seconds"])
+            peer_steps.append(res["steps"])
+            theirs = {"best": res["best"], "roc_auc": res["best_test_roc_auc"],
+                      "families": {k: v["test"] for k, v in res["families"].items()}}
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        print(f"  run {i + 1}: mlpipe {mine[-1]:.2f} s (cached re-run {cached[-1]:.3f} s, "
+              f"CPU {mine_cpu[-1]:.2f} s)   scikit-learn {peer[-1]:.2f} s (CPU "
+              f"{peer_cpu[-1]:.2f} s)   load average {os.getloadavg()[0]:.2f}", flush=True)
+    m, c, p = statistics.median(mine), statistics.median(cached), statistics.median(peer)
+    med_m = {k: statistics.median(s.get(k, 0) for s in mine_steps) for k in RUN_STEPS}
+    med_p = {k: statistics.median(s.get(k, 0) for s in peer_steps) for k in
+             ["imports"] + RUN_STEPS}
+    print("  median seconds per step, mlpipe: " +
+          ", ".join(f"{k} {v:.3f}" for k, v in med_m.items()))
+    print("  median seconds per step, scikit-learn: " +
+          ", ".join(f"{k} {v:.3f}" for k, v in med_p.items()))
+    print("  test roc_auc per family: mlpipe " +
+          ", ".join(f"{k} {v:.4f}" for k, v in ours["families"].items()) + "; scikit-learn " +
+          ", ".join(f"{k} {v:.4f}" for k, v in theirs["families"].items()))
+    print(f"  best model's test roc_auc: mlpipe {ours['roc_auc']:.4f} ({ours['best']}), "
+          f"scikit-learn {theirs['roc_auc']:.4f} ({theirs['best']})")
+    print(f"  median: mlpipe run {m:.2f} s (wall, whole process; under 10 s: "
+          f"{'yes' if m < 10 else f'NO, {m - 10:.2f} s over'}), cached re-run {c:.3f} s; "
+          f"scikit-learn {p:.2f} s (wall, whole process; {statistics.median(peer_inproc):.2f} s "
+          f"in-process)")
+    print(f"  ratio scikit-learn/mlpipe: {p / m:.2f}x (target >= 3x: "
+          f"{'yes' if p / m >= 3 else 'NO'})", flush=True)
+    mc, pc = statistics.median(mine_cpu), statistics.median(peer_cpu)
+    print(f"  median CPU seconds (user + system, whole process tree): mlpipe {mc:.2f} s, "
+          f"scikit-learn {pc:.2f} s; ratio {pc / mc:.2f}x", flush=True)
+    return {"mlpipe_s": mine, "mlpipe_cached_s": cached, "sklearn_s": peer,
+            "sklearn_inprocess_s": peer_inproc, "median_mlpipe_s": m, "median_cached_s": c,
+            "median_sklearn_s": p, "ratio": p / m, "mlpipe_cpu_s": mine_cpu,
+            "sklearn_cpu_s": peer_cpu, "mlpipe_steps_median_s": med_m,
+            "sklearn_steps_median_s": med_p, "mlpipe": ours, "sklearn": theirs}
+
+
 def make_gb_csv(path, target_bytes=1_000_000_000):
     """A ~1 GB CSV: the 1M-row profile table's rows repeated under one header,
     cut at a record boundary once `target_bytes` is reached."""
@@ -253,8 +351,8 @@ def main():
     ap.add_argument("--mlpipe", required=True)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--suites", default="profile,fit,train,store",
-                    help="comma-separated: profile, fit, train, store")
+    ap.add_argument("--suites", default="profile,fit,train,store,run",
+                    help="comma-separated: profile, fit, train, store, run")
     ap.add_argument("--store-bench", default=None,
                     help="the store_bench binary (default: beside --mlpipe)")
     ap.add_argument("--store-runs", type=int, default=100_000,
@@ -266,6 +364,9 @@ def main():
     ap.add_argument("--train-cases", default="credit_data,diamonds")
     ap.add_argument("--train-trials", type=int, default=20)
     ap.add_argument("--train-repeats", type=int, default=3)
+    ap.add_argument("--run-repeats", type=int, default=3,
+                    help="repeats of `mlpipe run` of examples/credit-risk (and of the "
+                         "scikit-learn script)")
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     mlpipe = os.path.abspath(args.mlpipe)
@@ -284,6 +385,8 @@ def main():
         store_bench = os.path.abspath(args.store_bench or os.path.join(
             os.path.dirname(mlpipe), "store_bench"))
         results["store"] = bench_store(mlpipe, store_bench, args.store_repeats, args.store_runs)
+    if "run" in suites:
+        results["run"] = bench_run(mlpipe, args.run_repeats)
     with open(os.path.join(OUT, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
 
