@@ -96,7 +96,7 @@ TEST_F(RunTest, EveryStepRunsThenEveryStepIsCached) {
     EXPECT_EQ(first->steps[i].outputs, second->steps[i].outputs) << first->steps[i].name;
   }
 
-  // A changed search space re-runs train and what follows, nothing before.
+  // A changed gate margin re-runs compare and what follows, nothing before.
   auto third = Run(Spec() + "governance: {gates: {champion_margin: 0.5}}\n");
   ASSERT_TRUE(third.ok()) << third.status().ToString();
   auto states = States(*third);
