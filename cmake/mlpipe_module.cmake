@@ -4,6 +4,15 @@
 # explicit source list, public headers under include/, and, when TESTS are
 # given, the unit-test binary <NAME>_tests whose tests carry the CTest label
 # "unit". Tests find their fixture files through MLPIPE_SOURCE_DIR.
+#
+# `unit_tests` builds exactly what the "unit" tests run: every <NAME>_tests
+# binary, plus whatever a unit test launches by TARGET_FILE (added where that
+# test is declared, with add_dependencies(unit_tests ...)). `make asan` builds
+# it instead of `all`, so the sanitizer build skips the benchmarks.
+if(MLPIPE_BUILD_TESTS AND NOT TARGET unit_tests)
+  add_custom_target(unit_tests)
+endif()
+
 function(mlpipe_module name)
   cmake_parse_arguments(M "" "" "SOURCES;DEPS;TESTS;TEST_DEPS" ${ARGN})
   add_library(mlpipe_${name} STATIC ${M_SOURCES})
@@ -23,5 +32,6 @@ function(mlpipe_module name)
       PROPERTIES LABELS unit
       DISCOVERY_MODE PRE_TEST
       DISCOVERY_TIMEOUT 60)
+    add_dependencies(unit_tests ${name}_tests)
   endif()
 endfunction()

@@ -3,8 +3,10 @@
 // processes opening a fresh store at once apply each migration exactly once.
 #include "sql_metadata_store.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "http_metadata_store.h"
 #include "mlpipe/core/env.h"
@@ -24,6 +26,57 @@ bool StartsWith(const std::string& s, std::string_view prefix) {
 }  // namespace
 
 int64_t StoreNowMicros() { return core::Env::Default()->NowMicros(); }
+
+Status InsertRows(SqlConnection& db, std::string_view head, size_t arity,
+                  const std::vector<std::vector<SqlValue>>& rows, std::string_view tail) {
+  if (arity == 0) return InvalidArgumentError("InsertRows: rows without values");
+  for (const auto& row : rows) {
+    if (row.size() != arity) {
+      return InvalidArgumentError("InsertRows: a row of " + std::to_string(row.size()) +
+                                  " values where the statement takes " + std::to_string(arity) +
+                                  " in: " + std::string(head));
+    }
+  }
+  std::string group = "(";
+  for (size_t j = 0; j < arity; ++j) group.append(j == 0 ? "?" : ", ?");
+  group.push_back(')');
+  if (db.dialect() == SqlDialect::kSqlite) {
+    std::string one(head);
+    one.append(group).append(tail);
+    return db.ExecBatch(one, rows);
+  }
+  // At most kMaxValues values per statement (PostgreSQL allows 65,535); up to
+  // kExactRows rows go as one statement of exactly that many.
+  constexpr size_t kMaxValues = 2500;
+  constexpr size_t kExactRows = 16;
+  const size_t max_rows = std::max<size_t>(1, kMaxValues / arity);
+  std::string sql;
+  std::vector<SqlValue> params;
+  for (size_t done = 0; done < rows.size();) {
+    const size_t left = rows.size() - done;
+    size_t n = max_rows;
+    if (left <= std::min(kExactRows, max_rows)) {
+      n = left;
+    } else if (left < max_rows) {
+      n = kExactRows;
+      while (n * 2 <= left) n *= 2;
+    }
+    sql.assign(head);
+    for (size_t i = 0; i < n; ++i) {
+      if (i > 0) sql.append(", ");
+      sql.append(group);
+    }
+    sql.append(tail);
+    params.clear();
+    params.reserve(n * arity);
+    for (size_t i = done; i < done + n; ++i) {
+      params.insert(params.end(), rows[i].begin(), rows[i].end());
+    }
+    MLPIPE_RETURN_IF_ERROR(db.Exec(sql, params).status());
+    done += n;
+  }
+  return Status::OK();
+}
 
 Status SqlMetadataStore::Migrate() {
   const std::vector<std::string> migrations = SchemaMigrations(db_->dialect());

@@ -388,6 +388,38 @@ TEST_P(StoreConformance, ManyBatchesKeepEveryPoint) {
   EXPECT_EQ(store().GetRun(r.run_id)->metrics.at("k7").value, 99.0);
 }
 
+// Batch sizes around the statement chunks that PostgreSQL's multi-row inserts
+// use (500 rows, then 16 * 2^k, then at most 16), with as many keys as points
+// in some batches so that the latest-value upserts are chunked too.
+TEST_P(StoreConformance, BatchesOfEverySizeKeepEveryPoint) {
+  RunInfo r = MustCreateRun(store(), "credit");
+  const std::vector<int> sizes = {1, 2, 15, 16, 17, 33, 499, 500, 501, 1000, 1234};
+  std::map<std::string, int64_t> points;  // per key
+  std::map<std::string, double> latest;
+  int64_t step = 0;
+  for (size_t b = 0; b < sizes.size(); ++b) {
+    const int keys = b % 2 == 0 ? sizes[b] : 7;
+    std::vector<Metric> m;
+    for (int i = 0; i < sizes[b]; ++i) {
+      const std::string key = Name("k", i % keys);
+      m.push_back({key, 0.5 * i + static_cast<double>(b), ++step, 1});
+      ++points[key];
+      latest[key] = m.back().value;
+    }
+    Status s = store().LogMetrics(r.run_id, m);
+    ASSERT_TRUE(s.ok()) << "batch of " << sizes[b] << ": " << s.ToString();
+  }
+  auto got = store().GetRun(r.run_id);
+  ASSERT_TRUE(got.ok());
+  ASSERT_EQ(got->metrics.size(), latest.size());
+  for (const auto& [key, value] : latest) EXPECT_EQ(got->metrics.at(key).value, value) << key;
+  for (const std::string key : {"k0", "k6", "k499", "k1233"}) {
+    auto hist = store().GetMetricHistory(r.run_id, key);
+    ASSERT_TRUE(hist.ok());
+    EXPECT_EQ(static_cast<int64_t>(hist->size()), points[key]) << key;
+  }
+}
+
 TEST_P(StoreConformance, ConcurrentWritersOnSeparateConnectionsLoseNothing) {
   RunInfo shared = MustCreateRun(store(), "credit");
   constexpr int kThreads = 4, kCalls = 50, kPerCall = 20;

@@ -221,16 +221,16 @@ Status SqlMetadataStore::LogMetrics(const std::string& run_id, const std::vector
   }
   return InTransaction(*db_, [&]() -> Status {
     MLPIPE_RETURN_IF_ERROR(CheckRunning(*db_, run_id));
-    MLPIPE_RETURN_IF_ERROR(db_->ExecBatch(
-        "INSERT INTO metrics (run_id, key, value, step, timestamp_us) VALUES (?, ?, ?, ?, ?)",
-        rows));
-    return db_->ExecBatch(
-        "INSERT INTO latest_metrics (run_id, key, value, step, timestamp_us) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET "
+    MLPIPE_RETURN_IF_ERROR(InsertRows(
+        *db_, "INSERT INTO metrics (run_id, key, value, step, timestamp_us) VALUES ", 5, rows));
+    // One row per key: a multi-row upsert never meets its own key twice.
+    return InsertRows(
+        *db_, "INSERT INTO latest_metrics (run_id, key, value, step, timestamp_us) VALUES ", 5,
+        upserts,
+        " ON CONFLICT (run_id, key) DO UPDATE SET "
         "value = excluded.value, step = excluded.step, timestamp_us = excluded.timestamp_us "
         "WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step "
-        "AND excluded.timestamp_us >= latest_metrics.timestamp_us)",
-        upserts);
+        "AND excluded.timestamp_us >= latest_metrics.timestamp_us)");
   });
 }
 
