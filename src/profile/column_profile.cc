@@ -1,7 +1,8 @@
 // The per-column pass: counts, distinct and top values, moments, quartiles,
-// zeros, histogram and outliers. Numeric values are radix-sorted once (keys
-// only), which gives quartiles, distinct values and value counts in one
-// linear pass and the zero and outlier counts by binary search.
+// zeros, histogram and outliers. Numeric values are radix-sorted once (in
+// buffers reused from column to column), which gives quartiles, distinct
+// values and value counts in one linear pass and the zero and outlier counts
+// by binary search.
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -67,6 +68,29 @@ std::string ValueText(const Column& column, double v) {
   return "";
 }
 
+// Calls fn(begin, end) for each run of equal values of ascending `sorted`,
+// in order. The runs' starts are found 64 values at a time as a bit mask:
+// in a float column most values are distinct and some repeat, so a branch
+// per value (is the run over?) would often be mispredicted.
+template <typename Fn>
+void ForEachRun(const std::vector<double>& sorted, Fn&& fn) {
+  const size_t n = sorted.size();
+  size_t begin = 0;
+  for (size_t base = 1; base < n; base += 64) {
+    const size_t m = std::min<size_t>(64, n - base);
+    uint64_t starts = 0;
+    for (size_t k = 0; k < m; ++k) {
+      starts |= uint64_t{sorted[base + k] != sorted[base + k - 1]} << k;
+    }
+    for (; starts != 0; starts &= starts - 1) {
+      const size_t start = base + static_cast<size_t>(__builtin_ctzll(starts));
+      fn(begin, start);
+      begin = start;
+    }
+  }
+  if (n > 0) fn(begin, n);
+}
+
 // Values of ascending `sorted` with |x - mean| / std > 3 (scipy zscore): the
 // z-score rises monotonically away from the mean (rounded subtraction and
 // division are monotone), so the outliers are a prefix and a suffix, found by
@@ -81,22 +105,24 @@ uint64_t CountZOutliersSorted(const std::vector<double>& sorted, double mean, do
 }
 
 void ProfileNumeric(const Column& column, const ProfileOptions& options, ColumnProfile* out,
-                    ColumnData* data) {
+                    ColumnData* data, ProfileScratch* scratch) {
   const size_t n = column.size();
   const auto& valid = column.validity();
-  // `values` in row order for the moments (so that they sum in file order),
-  // `keys` for the sort.
-  std::vector<double> values;
-  std::vector<uint64_t> keys;
-  values.reserve(n - column.null_count());
-  keys.reserve(n - column.null_count());
+  // The present values in row order for the moments (so that they sum in
+  // file order), and their keys for the sort. Gathered without a branch per
+  // row: every value is written, and kept when present.
+  std::vector<double>& values = scratch->values;
+  std::vector<uint64_t>& keys = scratch->keys;
+  values.resize(n);
+  keys.resize(n);
+  size_t kept = 0;
   auto gather = [&](const auto& src) {
     for (size_t r = 0; r < n; ++r) {
-      if (!valid[r]) continue;
       const double v = static_cast<double>(src[r]);
-      if (std::isnan(v)) continue;  // NaN counts as missing, as in pandas
-      values.push_back(v);
-      keys.push_back(stats::OrderedKey(v));
+      const bool present = valid[r] != 0 && !std::isnan(v);  // NaN is missing, as in pandas
+      values[kept] = v;
+      keys[kept] = stats::OrderedKey(present ? v : 0.0);
+      kept += present;
     }
   };
   if (column.type() == DataType::kInt64) {
@@ -104,12 +130,13 @@ void ProfileNumeric(const Column& column, const ProfileOptions& options, ColumnP
   } else {
     gather(column.float64s());
   }
+  values.resize(kept);
+  keys.resize(kept);
   stats::Moments moments;
   moments.AddAll(values);
-  stats::RadixSort(keys);
+  stats::RadixSort(keys, &scratch->sort_buffer);
   std::vector<double>& sorted = values;  // the row-order values are no longer needed
-  for (size_t i = 0; i < keys.size(); ++i) sorted[i] = stats::FromOrderedKey(keys[i]);
-  keys = {};
+  for (size_t i = 0; i < kept; ++i) sorted[i] = stats::FromOrderedKey(keys[i]);
 
   out->count = sorted.size();
   if (data) data->kind = ColumnData::Kind::kNumeric;
@@ -117,18 +144,15 @@ void ProfileNumeric(const Column& column, const ProfileOptions& options, ColumnP
   auto heap_cmp = [](const Run& a, const Run& b) { return NumericRunBefore(a, b); };
   std::priority_queue<Run, std::vector<Run>, decltype(heap_cmp)> top(heap_cmp);
   uint64_t distinct = 0;
-  for (size_t i = 0; i < sorted.size();) {
-    size_t j = i + 1;
-    while (j < sorted.size() && sorted[j] == sorted[i]) ++j;
+  ForEachRun(sorted, [&](size_t begin, size_t end) {
     ++distinct;
-    Run run{j - i, sorted[i]};
+    Run run{end - begin, sorted[begin]};
     if (options.top_values > 0 &&
         (top.size() < options.top_values || NumericRunBefore(run, top.top()))) {
       top.push(run);
       if (top.size() > options.top_values) top.pop();
     }
-    i = j;
-  }
+  });
   out->distinct = distinct;
   std::vector<ValueCount> tops;
   while (!top.empty()) {
@@ -230,7 +254,8 @@ void ProfileString(const Column& column, const ProfileOptions& options, ColumnPr
 
 }  // namespace
 
-ColumnProfile ProfileColumn(const Column& column, const ProfileOptions& options, ColumnData* data) {
+ColumnProfile ProfileColumn(const Column& column, const ProfileOptions& options, ColumnData* data,
+                            ProfileScratch* scratch) {
   ColumnProfile out;
   out.name = column.name();
   out.type = column.type();
@@ -238,9 +263,11 @@ ColumnProfile ProfileColumn(const Column& column, const ProfileOptions& options,
   out.count = rows - column.null_count();
   switch (column.type()) {
     case DataType::kInt64:
-    case DataType::kFloat64:
-      ProfileNumeric(column, options, &out, data);
+    case DataType::kFloat64: {
+      ProfileScratch own;
+      ProfileNumeric(column, options, &out, data, scratch != nullptr ? scratch : &own);
       break;
+    }
     case DataType::kBool:
       ProfileBool(column, options, &out, data);
       break;

@@ -22,14 +22,25 @@ struct ColumnData {
   int32_t num_codes = 0;
 };
 
+// Buffers that ProfileColumn and CountDuplicateRows reuse from one task to
+// the next, one set per thread: the pages of a large column's sort are
+// faulted in once, not once per column.
+struct ProfileScratch {
+  std::vector<double> values;
+  std::vector<uint64_t> keys;
+  std::vector<uint64_t> sort_buffer;
+};
+
 // Profiles one column; fills `data` for later passes when it is not null.
+// `scratch` may be null (buffers of its own).
 ColumnProfile ProfileColumn(const table::Column& column, const ProfileOptions& options,
-                            ColumnData* data);
+                            ColumnData* data, ProfileScratch* scratch = nullptr);
 
 // Rows equal to an earlier row in every column (missing equals missing), as
 // pandas DataFrame.duplicated().sum(). Rows are hashed to 64 bits and rows
 // with equal hashes are compared value by value, so the count is exact.
-uint64_t CountDuplicateRows(const table::Table& table);
+// `scratch` may be null (buffers of its own).
+uint64_t CountDuplicateRows(const table::Table& table, ProfileScratch* scratch = nullptr);
 
 // Associations between the columns described by `data` (same order as the
 // table), on every row or, above options.association_sample_rows rows, on a

@@ -1,5 +1,8 @@
 // ProfileTable: the per-column pass and the duplicate count in parallel, then
 // the associations, target and groups, then the warning rules.
+#include <algorithm>
+#include <atomic>
+
 #include <fmt/format.h>
 
 #include "mlpipe/core/env.h"
@@ -66,23 +69,31 @@ Result<TableProfile> ProfileTable(const table::Table& table, const ProfileOption
     }
     std::stable_sort(tasks.begin(), tasks.end(),
                      [](const auto& a, const auto& b) { return a.first > b.first; });
+    // One lane per pool thread, the calling thread being one of them (more
+    // threads than cores would only take turns), each taking the next task
+    // until none is left, with buffers of its own reused across its tasks.
+    core::ThreadPool& pool = core::ThreadPool::Shared();
+    const size_t lanes = std::min(pool.size(), tasks.size());
+    std::vector<internal::ProfileScratch> scratch(lanes);
+    std::atomic<size_t> next{0};
     int64_t t_dup = 0;
-    core::ThreadPool::Shared().ParallelFor(
-        tasks.size(),
-        [&](size_t begin, size_t end) {
-          for (size_t k = begin; k < end; ++k) {
+    pool.ParallelFor(
+        lanes,
+        [&](size_t lane, size_t) {
+          for (size_t k; (k = next.fetch_add(1)) < tasks.size();) {
             const size_t i = tasks[k].second;
             if (i == kDuplicates) {
               int64_t d0 = env->NowMicros();
-              out.duplicate_rows = internal::CountDuplicateRows(table);
+              out.duplicate_rows = internal::CountDuplicateRows(table, &scratch[lane]);
               t_dup = env->NowMicros() - d0;
             } else {
-              out.columns[i] = internal::ProfileColumn(table.column(i), options, &data[i]);
+              out.columns[i] =
+                  internal::ProfileColumn(table.column(i), options, &data[i], &scratch[lane]);
             }
             progress.Add(1);
           }
         },
-        tasks.size());
+        lanes);
     int64_t t2 = env->NowMicros();
     out.associations = internal::ComputeAssociations(table, data, options);
     progress.Add(1);

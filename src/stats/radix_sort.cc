@@ -12,9 +12,10 @@ constexpr int kBits = 11;
 constexpr int kPasses = 6;
 constexpr size_t kBuckets = size_t{1} << kBits;
 
-// LSD passes over keys and an optional payload, with every digit's counts
-// taken in one read of the keys.
-void Sort(std::vector<uint64_t>& keys, std::vector<uint32_t>* payload) {
+// LSD passes over keys and an optional payload, alternating with `kbuf`,
+// with every digit's counts taken in one read of the keys.
+void Sort(std::vector<uint64_t>& keys, std::vector<uint64_t>& kbuf,
+          std::vector<uint32_t>* payload) {
   const size_t n = keys.size();
   if (n < 2) return;
   std::vector<std::array<uint32_t, kBuckets>> hist(kPasses);
@@ -22,7 +23,7 @@ void Sort(std::vector<uint64_t>& keys, std::vector<uint32_t>* payload) {
   for (uint64_t k : keys) {
     for (int p = 0; p < kPasses; ++p) ++hist[p][(k >> (p * kBits)) & (kBuckets - 1)];
   }
-  std::vector<uint64_t> kbuf(n);
+  kbuf.resize(n);
   std::vector<uint32_t> pbuf(payload ? n : 0);
   for (int p = 0; p < kPasses; ++p) {
     auto& h = hist[p];
@@ -54,16 +55,25 @@ void Sort(std::vector<uint64_t>& keys, std::vector<uint32_t>* payload) {
 
 }  // namespace
 
-void RadixSort(std::vector<uint64_t>& keys) { Sort(keys, nullptr); }
+void RadixSort(std::vector<uint64_t>& keys) {
+  std::vector<uint64_t> kbuf;
+  Sort(keys, kbuf, nullptr);
+}
+
+void RadixSort(std::vector<uint64_t>& keys, std::vector<uint64_t>* scratch) {
+  Sort(keys, *scratch, nullptr);
+}
 
 void RadixSort(std::vector<uint64_t>& keys, std::vector<uint32_t>& payload) {
-  Sort(keys, &payload);
+  std::vector<uint64_t> kbuf;
+  Sort(keys, kbuf, &payload);
 }
 
 void RadixSort(std::vector<double>& values) {
   std::vector<uint64_t> keys(values.size());
   for (size_t i = 0; i < values.size(); ++i) keys[i] = OrderedKey(values[i]);
-  Sort(keys, nullptr);
+  std::vector<uint64_t> kbuf;
+  Sort(keys, kbuf, nullptr);
   for (size_t i = 0; i < values.size(); ++i) values[i] = FromOrderedKey(keys[i]);
 }
 
@@ -74,7 +84,8 @@ std::vector<uint32_t> RadixArgSort(std::span<const double> values) {
     keys[i] = OrderedKey(values[i]);
     order[i] = static_cast<uint32_t>(i);
   }
-  Sort(keys, &order);
+  std::vector<uint64_t> kbuf;
+  Sort(keys, kbuf, &order);
   return order;
 }
 

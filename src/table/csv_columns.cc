@@ -13,18 +13,23 @@ bool HasDigit(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// ParseFloat64 of the text `t` of field `raw`, reading past the field when
+// `text` allows: the common case, fields in the middle of the file.
+bool ParseFloatField(std::string_view text, std::string_view raw, std::string_view t, double* out) {
+  const size_t readable = text.size() - static_cast<size_t>(raw.data() - text.data());
+  return !IsQuoted(raw) && readable >= 16 ? ParseFloat64InBuffer(t, out) : ParseFloat64(t, out);
+}
+
 // Dictionary-encodes rows [begin, end) of a text column of one chunk into
-// `out->dict`, creating it at begin == 0; stops keeping it (overflow) once it
-// holds more than `cap` values.
+// `out->dict` (created at begin == 0) and the chunk's codes; stops keeping it
+// (overflow) once it holds more than `cap` values.
 void EncodeText(std::string_view text, const CsvChunk& chunk, size_t ncols, size_t col,
                 const MissingTokens& missing, size_t cap, size_t begin, size_t end,
                 ChunkColumn* out) {
-  if (!out->dict) {
-    out->dict = std::make_unique<TextDict>();
-    out->dict->codes.assign(chunk.rows(), -1);
-  }
+  if (!out->dict) out->dict = std::make_unique<TextDict>();
   TextDict& d = *out->dict;
   if (d.overflow) return;
+  int32_t* codes = out->buffers->Codes() + chunk.first_row;
   std::string scratch;
   for (size_t r = begin; r < end; ++r) {
     std::string_view raw = RawField(text, chunk, ncols, r, col);
@@ -41,7 +46,7 @@ void EncodeText(std::string_view text, const CsvChunk& chunk, size_t ncols, size
       code = static_cast<int32_t>(d.values.size());
       d.index.Insert(d.values.emplace_back(t), h);
     }
-    d.codes[r] = code;
+    codes[r] = code;
   }
 }
 
@@ -49,26 +54,28 @@ void EncodeText(std::string_view text, const CsvChunk& chunk, size_t ncols, size
 void ConvertExplicit(std::string_view text, const CsvChunk& chunk, size_t ncols, size_t col,
                      const MissingTokens& missing, DataType type, size_t begin, size_t end,
                      ChunkColumn* out) {
-  size_t n = chunk.rows();
   std::string scratch;
   if (begin == 0) {
     out->state = type == DataType::kBool    ? ColumnState::kBool
                  : type == DataType::kInt64 ? ColumnState::kInt
                                             : ColumnState::kFloat;
     out->plain_number = true;
-    if (type == DataType::kBool) out->bools.assign(n, 0);
-    if (type == DataType::kInt64) out->ints.assign(n, 0);
-    if (type == DataType::kFloat64) out->floats.assign(n, 0.0);
   }
   if (out->fail_row != SIZE_MAX) return;
+  ColumnBuffers& buffers = *out->buffers;
+  const size_t first = chunk.first_row;
+  uint8_t* valid = buffers.Valid() + first;
+  uint8_t* bools = type == DataType::kBool ? buffers.Bools() + first : nullptr;
+  int64_t* ints = type == DataType::kInt64 ? buffers.Ints() + first : nullptr;
+  double* floats = type == DataType::kFloat64 ? buffers.Floats() + first : nullptr;
   for (size_t r = begin; r < end; ++r) {
     std::string_view raw = RawField(text, chunk, ncols, r, col);
     std::string_view t = FieldText(raw, &scratch);
     if (IsMissingField(raw, t, missing)) continue;
-    out->valid[r] = 1;
-    bool ok = type == DataType::kBool    ? ParseBool(t, &out->bools[r])
-              : type == DataType::kInt64 ? ParseInt64(t, &out->ints[r])
-                                         : ParseFloat64(t, &out->floats[r]);
+    valid[r] = 1;
+    bool ok = type == DataType::kBool    ? ParseBool(t, &bools[r])
+              : type == DataType::kInt64 ? ParseInt64(t, &ints[r])
+                                         : ParseFloat64(t, &floats[r]);
     if (!ok) {
       out->fail_row = r;
       return;
@@ -81,66 +88,70 @@ void ConvertExplicit(std::string_view text, const CsvChunk& chunk, size_t ncols,
 void ConvertChunkColumn(std::string_view text, const CsvChunk& chunk, size_t ncols, size_t col,
                         const MissingTokens& missing, bool explicit_type, DataType type,
                         size_t max_categories, size_t begin, size_t end, ChunkColumn* out) {
-  size_t n = chunk.rows();
   if (explicit_type && !IsNumeric(type)) {
     out->state = ColumnState::kText;
     if (type == DataType::kCategorical)
       EncodeText(text, chunk, ncols, col, missing, SIZE_MAX, begin, end, out);
     return;
   }
-  if (begin == 0) out->valid.assign(n, 0);
   if (explicit_type)
     return ConvertExplicit(text, chunk, ncols, col, missing, type, begin, end, out);
 
-  std::string scratch;
   ColumnState st = out->state;
   if (st == ColumnState::kText) {  // decided by an earlier range
     EncodeText(text, chunk, ncols, col, missing, max_categories, begin, end, out);
     return;
   }
+  // This chunk's rows of the column's buffers, fetched as the state needs them.
+  ColumnBuffers& buffers = *out->buffers;
+  const size_t first = chunk.first_row;
+  uint8_t* valid = buffers.Valid() + first;
+  uint8_t* bools = st == ColumnState::kBool ? buffers.Bools() + first : nullptr;
+  int64_t* ints = st == ColumnState::kInt ? buffers.Ints() + first : nullptr;
+  double* floats = st == ColumnState::kFloat ? buffers.Floats() + first : nullptr;
+  std::string scratch;
   for (size_t r = begin; r < end; ++r) {
     std::string_view raw = RawField(text, chunk, ncols, r, col);
     std::string_view t = FieldText(raw, &scratch);
     if (IsMissingField(raw, t, missing)) continue;
-    out->valid[r] = 1;
+    valid[r] = 1;
     double d;
     switch (st) {
       case ColumnState::kEmpty:
         if (uint8_t b; ParseBool(t, &b)) {
           st = ColumnState::kBool;
-          out->bools.assign(n, 0);
-          out->bools[r] = b;
+          bools = buffers.Bools() + first;
+          bools[r] = b;
         } else if (int64_t i; ParseInt64(t, &i)) {
           st = ColumnState::kInt;
-          out->ints.assign(n, 0);
-          out->ints[r] = i;
+          ints = buffers.Ints() + first;
+          ints[r] = i;
           out->plain_number = true;
         } else if (ParseFloat64(t, &d)) {
           st = ColumnState::kFloat;
-          out->floats.assign(n, 0.0);
-          out->floats[r] = d;
+          floats = buffers.Floats() + first;
+          floats[r] = d;
           out->plain_number = HasDigit(t);
         } else {
           st = ColumnState::kText;
         }
         break;
       case ColumnState::kBool:
-        if (!ParseBool(t, &out->bools[r])) st = ColumnState::kText;
+        if (!ParseBool(t, &bools[r])) st = ColumnState::kText;
         break;
       case ColumnState::kInt:
-        if (ParseInt64(t, &out->ints[r])) break;
+        if (ParseInt64(t, &ints[r])) break;
         if (!ParseFloat64(t, &d)) {
           st = ColumnState::kText;
           break;
         }
         st = ColumnState::kFloat;
-        out->floats.assign(n, 0.0);
-        for (size_t k = 0; k < r; ++k) out->floats[k] = static_cast<double>(out->ints[k]);
-        out->ints = {};
-        out->floats[r] = d;
+        floats = buffers.Floats() + first;
+        for (size_t k = 0; k < r; ++k) floats[k] = static_cast<double>(ints[k]);
+        floats[r] = d;
         break;
       case ColumnState::kFloat:
-        if (!ParseFloat64(t, &out->floats[r])) {
+        if (!ParseFloatField(text, raw, t, &floats[r])) {
           st = ColumnState::kText;
         } else if (!out->plain_number) {
           out->plain_number = HasDigit(t);
@@ -153,9 +164,9 @@ void ConvertChunkColumn(std::string_view text, const CsvChunk& chunk, size_t nco
   }
   out->state = st;
   if (st == ColumnState::kText) {
-    *out = ChunkColumn{};
-    out->state = ColumnState::kText;
-    // The rows before this one were numbers; encode them as text too.
+    // The rows before this one were numbers; encode them as text too (the
+    // numbers already written stay unread: the column is text).
+    out->plain_number = false;
     EncodeText(text, chunk, ncols, col, missing, max_categories, 0, end, out);
   }
 }
@@ -177,59 +188,48 @@ ColumnState MergeStates(const std::vector<const ChunkColumn*>& parts, bool* plai
   return st;
 }
 
-Column ConcatNumeric(const std::string& name, DataType type,
-                     const std::vector<const ChunkColumn*>& parts) {
-  size_t total = 0;
-  for (const ChunkColumn* p : parts) total += p->valid.size();
-  std::vector<uint8_t> valid;
-  valid.reserve(total);
-  for (const ChunkColumn* p : parts) valid.insert(valid.end(), p->valid.begin(), p->valid.end());
-  auto concat = [&](auto member, auto zero) {
-    std::vector<decltype(zero)> v;
-    v.reserve(total);
-    for (const ChunkColumn* p : parts) {
-      const auto& src = p->*member;
-      if (src.empty()) {
-        if constexpr (std::is_same_v<decltype(zero), double>) {
-          if (!p->ints.empty()) {  // an int64 chunk of a float64 column
-            for (int64_t x : p->ints) v.push_back(static_cast<double>(x));
-            continue;
-          }
-        }
-        v.resize(v.size() + p->valid.size(), zero);
-      } else {
-        v.insert(v.end(), src.begin(), src.end());
-      }
-    }
-    return v;
-  };
+Column BuildNumericColumn(const std::string& name, DataType type,
+                          const std::vector<CsvChunk>& chunks,
+                          const std::vector<const ChunkColumn*>& parts, ColumnBuffers* buffers) {
+  buffers->Valid();  // allocated even if no chunk converted a value
+  std::vector<uint8_t> valid = std::move(buffers->valid);
   switch (type) {
     case DataType::kBool:
-      return Column::Bool(name, concat(&ChunkColumn::bools, uint8_t{0}), std::move(valid));
+      buffers->Bools();
+      return Column::Bool(name, std::move(buffers->bools), std::move(valid));
     case DataType::kInt64:
-      return Column::Int64(name, concat(&ChunkColumn::ints, int64_t{0}), std::move(valid));
-    default:
-      return Column::Float64(name, concat(&ChunkColumn::floats, 0.0), std::move(valid));
+      buffers->Ints();
+      return Column::Int64(name, std::move(buffers->ints), std::move(valid));
+    default: {
+      double* floats = buffers->Floats();
+      for (size_t i = 0; i < chunks.size(); ++i) {
+        if (parts[i]->state != ColumnState::kInt) continue;  // an int64 chunk
+        const size_t first = chunks[i].first_row;
+        for (size_t r = first; r < first + chunks[i].rows(); ++r)
+          floats[r] = static_cast<double>(buffers->ints[r]);
+      }
+      buffers->ints = {};
+      return Column::Float64(name, std::move(buffers->floats), std::move(valid));
+    }
   }
 }
 
 namespace {
 
-// Calls fn(global_row, text, in_scratch) for every present value of `chunk`
-// in order (its first row is global row `first_row`), until fn returns false;
-// returns whether it ran to the end. Sets (*valid)[global_row] for present
-// values.
+// Calls fn(global_row, text) for every present value of `chunk` in order,
+// until fn returns false; returns whether it ran to the end. Sets
+// (*valid)[global_row] for present values.
 template <typename Fn>
-bool ForEachPresent(std::string_view text, const CsvChunk& chunk, size_t first_row, size_t ncols,
-                    size_t col, const MissingTokens& missing, std::vector<uint8_t>* valid,
-                    Fn&& fn) {
+bool ForEachPresent(std::string_view text, const CsvChunk& chunk, size_t ncols, size_t col,
+                    const MissingTokens& missing, std::vector<uint8_t>* valid, Fn&& fn) {
   std::string scratch;
   for (size_t r = 0; r < chunk.rows(); ++r) {
     std::string_view raw = RawField(text, chunk, ncols, r, col);
     std::string_view t = FieldText(raw, &scratch);
     if (IsMissingField(raw, t, missing)) continue;
-    (*valid)[first_row + r] = 1;
-    if (!fn(first_row + r, t, t.data() == scratch.data())) return false;
+    const size_t g = chunk.first_row + r;
+    (*valid)[g] = 1;
+    if (!fn(g, t)) return false;
   }
   return true;
 }
@@ -238,19 +238,25 @@ bool ForEachPresent(std::string_view text, const CsvChunk& chunk, size_t first_r
 
 Column BuildTextColumn(std::string_view text, const std::vector<CsvChunk>& chunks,
                        const std::vector<const ChunkColumn*>& parts, size_t ncols, size_t col,
-                       size_t total_rows, const std::string& name, DataType type, bool infer_text,
-                       const MissingTokens& missing, size_t max_categories) {
-  std::vector<uint8_t> valid(total_rows, 0);
+                       const std::string& name, DataType type, bool infer_text,
+                       const MissingTokens& missing, size_t max_categories,
+                       ColumnBuffers* buffers) {
+  const size_t total_rows = buffers->rows;
+  // So far set for some of the present values only (see ColumnBuffers); the
+  // passes below set it for the others.
+  buffers->Valid();
+  std::vector<uint8_t> valid = std::move(buffers->valid);
   if (type == DataType::kCategorical || infer_text) {
     size_t cap = type == DataType::kCategorical ? SIZE_MAX : max_categories;
-    std::vector<int32_t> codes(total_rows, -1);
+    // The chunks' own codes, turned into the column's in place.
+    buffers->Codes();
+    std::vector<int32_t> codes = std::move(buffers->codes);
     CodeIndex index;
     std::vector<std::string> categories;
     std::deque<std::string> owned;  // keys, at stable addresses
     size_t present = 0;
     bool complete = true;
     std::vector<int32_t> remap;
-    size_t first_row = 0;
     for (size_t i = 0; i < chunks.size() && complete; ++i) {
       const TextDict* d = parts[i]->dict.get();
       if (d != nullptr && !d->overflow) {
@@ -273,16 +279,16 @@ Column BuildTextColumn(std::string_view text, const std::vector<CsvChunk>& chunk
           remap[k] = code;
         }
         if (!complete) break;
-        const int32_t* local = d->codes.data();
-        for (size_t r = 0; r < d->codes.size(); ++r) {
-          if (local[r] < 0) continue;
-          codes[first_row + r] = remap[local[r]];
-          valid[first_row + r] = 1;
+        const size_t first = chunks[i].first_row;
+        for (size_t g = first; g < first + chunks[i].rows(); ++g) {
+          if (codes[g] < 0) continue;
+          codes[g] = remap[codes[g]];
+          valid[g] = 1;
           ++present;
         }
       } else {
-        complete = ForEachPresent(text, chunks[i], first_row, ncols, col, missing, &valid,
-                                  [&](size_t g, std::string_view t, bool) {
+        complete = ForEachPresent(text, chunks[i], ncols, col, missing, &valid,
+                                  [&](size_t g, std::string_view t) {
                                     ++present;
                                     const uint64_t h = CodeIndex::Hash(t);
                                     int32_t code = index.Find(t, h);
@@ -296,7 +302,6 @@ Column BuildTextColumn(std::string_view text, const std::vector<CsvChunk>& chunk
                                     return true;
                                   });
       }
-      first_row += chunks[i].rows();
     }
     if (complete && (type == DataType::kCategorical ||
                      IsCategorical(categories.size(), present, max_categories)))
@@ -310,14 +315,11 @@ Column BuildTextColumn(std::string_view text, const std::vector<CsvChunk>& chunk
     valid.assign(total_rows, 0);
   }
   std::vector<std::string> strings(total_rows);
-  size_t first_row = 0;
   for (const CsvChunk& chunk : chunks) {
-    ForEachPresent(text, chunk, first_row, ncols, col, missing, &valid,
-                   [&](size_t g, std::string_view t, bool) {
-                     strings[g].assign(t);
-                     return true;
-                   });
-    first_row += chunk.rows();
+    ForEachPresent(text, chunk, ncols, col, missing, &valid, [&](size_t g, std::string_view t) {
+      strings[g].assign(t);
+      return true;
+    });
   }
   return Column::String(name, std::move(strings), std::move(valid));
 }

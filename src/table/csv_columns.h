@@ -1,16 +1,18 @@
 // Type inference and typed column building over scanned CSV chunks (internal
 // to the table module).
 //
-// Numeric values are converted once: each chunk converts its fields while
-// inferring their type (a per-chunk state moving from bool/int64/float64
-// towards text), the chunk states are merged, and the numeric columns are then
-// the concatenation of the chunks' values. Text columns are built in one pass
-// over all chunks at the end.
+// Numeric values are converted once, straight into their place: every chunk
+// converts its fields while inferring their type (a per-chunk state moving
+// from bool/int64/float64 towards text), writing them into full-length column
+// buffers at the chunk's first row; the chunk states are merged, and a numeric
+// column then takes its buffer as it is. Text columns are dictionary-encoded
+// per chunk and merged in one pass over all chunks at the end.
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,24 +34,56 @@ inline bool IsMissingField(std::string_view raw, std::string_view text,
 // What the values of one column in one chunk can be, in order of generality.
 enum class ColumnState : uint8_t { kEmpty, kBool, kInt, kFloat, kText };
 
+// The full-length buffers of one column (`rows` values each), which every
+// chunk converts its rows into at its first row, so that a numeric column is
+// built without a copy. Each buffer is allocated by the first chunk that needs
+// it, filled with its missing value (0, or code -1); chunks write disjoint
+// ranges. `valid` is set for present values only (a chunk that turns to text
+// leaves set what it had set), and a missing value's slot keeps its missing
+// value.
+struct ColumnBuffers {
+  explicit ColumnBuffers(size_t n) : rows(n) {}
+
+  // Each buffer's data, allocated first if needed. Thread safe.
+  uint8_t* Valid() { return Get(&valid, uint8_t{0}); }
+  uint8_t* Bools() { return Get(&bools, uint8_t{0}); }
+  int64_t* Ints() { return Get(&ints, int64_t{0}); }
+  double* Floats() { return Get(&floats, 0.0); }
+  int32_t* Codes() { return Get(&codes, int32_t{-1}); }
+
+  const size_t rows;
+  std::vector<uint8_t> valid;
+  std::vector<uint8_t> bools;
+  std::vector<int64_t> ints;
+  std::vector<double> floats;
+  std::vector<int32_t> codes;  // text: each chunk's own codes until BuildTextColumn
+
+ private:
+  template <typename T>
+  T* Get(std::vector<T>* buffer, T missing) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (buffer->empty()) buffer->assign(rows, missing);
+    return buffer->data();
+  }
+  std::mutex mu_;
+};
+
 // A chunk-local dictionary of a text column, built while the chunk's text is
-// in cache; BuildTextColumn merges the chunks' dictionaries in chunk order.
+// in cache; its codes go to ColumnBuffers::codes, and BuildTextColumn merges
+// the chunks' dictionaries in chunk order.
 struct TextDict {
   CodeIndex index;                 // keys point into `values`
   std::deque<std::string> values;  // in order of first appearance; stable addresses
-  std::vector<int32_t> codes;      // per row of the chunk, -1 when missing
   bool overflow = false;           // more distinct values than the cap: not kept
 };
 
-// One column of one chunk, converted as far as its state allows.
+// One column of one chunk: how far its values convert. The values themselves
+// are in `buffers`.
 struct ChunkColumn {
+  ColumnBuffers* buffers = nullptr;
   ColumnState state = ColumnState::kEmpty;
   bool plain_number = false;       // some value is a number other than nan/inf text
   size_t fail_row = SIZE_MAX;      // explicit type: first row that does not convert
-  std::vector<uint8_t> valid;      // per row (numeric states only)
-  std::vector<uint8_t> bools;      // kBool
-  std::vector<int64_t> ints;       // kInt
-  std::vector<double> floats;      // kFloat
   std::unique_ptr<TextDict> dict;  // kText that may become categorical
 };
 
@@ -68,18 +102,20 @@ void ConvertChunkColumn(std::string_view text, const CsvChunk& chunk, size_t nco
 // The state of the whole column: the most general of the chunks' states.
 ColumnState MergeStates(const std::vector<const ChunkColumn*>& parts, bool* plain_number);
 
-// Concatenates the chunks' numeric values as `type` (bool, int64, float64).
-// REQUIRES: every part's state is kEmpty or converts to `type`.
-Column ConcatNumeric(const std::string& name, DataType type,
-                     const std::vector<const ChunkColumn*>& parts);
+// Builds a numeric column of `type` (bool, int64, float64) from its
+// buffers, taking them: the int64 chunks of a float64 column are converted in
+// place. REQUIRES: every part's state is kEmpty or converts to `type`.
+Column BuildNumericColumn(const std::string& name, DataType type,
+                          const std::vector<CsvChunk>& chunks,
+                          const std::vector<const ChunkColumn*>& parts, ColumnBuffers* buffers);
 
-// Builds text column `col` from every chunk (`total_rows` rows): categorical
+// Builds text column `col` from every chunk and its buffers: categorical
 // when `type` is kCategorical, string when kString and !`infer_text`, else
 // picked by IsCategorical. Chunks that carry a dictionary (`parts[i]->dict`)
 // are merged from it; the others are read from the text.
 Column BuildTextColumn(std::string_view text, const std::vector<CsvChunk>& chunks,
                        const std::vector<const ChunkColumn*>& parts, size_t ncols, size_t col,
-                       size_t total_rows, const std::string& name, DataType type, bool infer_text,
-                       const MissingTokens& missing, size_t max_categories);
+                       const std::string& name, DataType type, bool infer_text,
+                       const MissingTokens& missing, size_t max_categories, ColumnBuffers* buffers);
 
 }  // namespace mlpipe::table::internal

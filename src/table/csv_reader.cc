@@ -2,6 +2,7 @@
 // header row, scan the data into chunks (csv_scan.cc), infer the column types
 // per chunk and merge them, then build each typed column (csv_columns.cc).
 #include <algorithm>
+#include <deque>
 #include <exception>
 #include <memory>
 #include <set>
@@ -123,18 +124,29 @@ Result<Table> ReadCsvImpl(std::string_view text, std::string_view source,
   if (!chunks.empty() && chunks.back().error.kind != ScanError::Kind::kNone)
     return ScanErrorStatus(text, source, chunks.back().error, ncols);
 
-  // Convert (and infer) per chunk, in parallel.
+  // Convert (and infer) per chunk, in parallel, into full-length columns.
+  const size_t total_rows = chunks.empty() ? 0 : chunks.back().first_row + chunks.back().rows();
+  std::deque<internal::ColumnBuffers> buffers;
+  for (size_t c = 0; c < ncols; ++c) buffers.emplace_back(total_rows);
   internal::MissingTokens missing(options.missing_tokens);
   std::vector<std::vector<internal::ChunkColumn>> conv(chunks.size());
   internal::RunParallel(pool, chunks.size(), [&](size_t i) {
     conv[i].resize(ncols);
+    for (size_t c = 0; c < ncols; ++c) conv[i][c].buffers = &buffers[c];
     constexpr size_t kRowBlock = 1024;  // about 150 KB of text: stays in L2 across columns
     const size_t rows = chunks[i].rows();
+    // The chunks converted at once (one per worker) start evenly spread over
+    // the columns: the first chunk to reach a column allocates its buffers
+    // (page faults: milliseconds) while the others wait, so chunks taking the
+    // columns in the same order would allocate them one at a time.
+    const size_t first_col = i % workers * ncols / workers;
     for (size_t b = 0; b == 0 || b < rows; b += kRowBlock) {
-      for (size_t c = 0; c < ncols; ++c)
+      for (size_t k = 0; k < ncols; ++k) {
+        const size_t c = (first_col + k) % ncols;
         internal::ConvertChunkColumn(text, chunks[i], ncols, c, missing, is_explicit[c], types[c],
                                      options.max_categories, b, std::min(rows, b + kRowBlock),
                                      &conv[i][c]);
+      }
     }
   });
   // The first value breaking an explicit type, in file order.
@@ -176,25 +188,23 @@ Result<Table> ReadCsvImpl(std::string_view text, std::string_view source,
     infer_text[c] = types[c] == DataType::kString;
   }
 
-  size_t total_rows = 0;
-  for (const auto& c : chunks) total_rows += c.rows();
   std::vector<Column> columns(ncols);
   // Text columns first: each is a pass of dictionary look-ups over every row,
-  // while a numeric one is a copy; the short tasks last keep both cores busy.
+  // while a numeric one is nearly free; the short tasks last keep both cores
+  // busy.
   std::vector<size_t> order(ncols);
   for (size_t c = 0; c < ncols; ++c) order[c] = c;
   std::stable_partition(order.begin(), order.end(), [&](size_t c) { return !IsNumeric(types[c]); });
   internal::RunParallel(pool, ncols, [&](size_t k) {
     const size_t c = order[k];
     if (IsNumeric(types[c])) {
-      columns[c] = internal::ConcatNumeric(names[c], types[c], parts[c]);
-      for (auto& cc : conv) cc[c] = internal::ChunkColumn{};
+      columns[c] = internal::BuildNumericColumn(names[c], types[c], chunks, parts[c], &buffers[c]);
     } else {
       columns[c] =
-          internal::BuildTextColumn(text, chunks, parts[c], ncols, c, total_rows, names[c],
-                                    types[c], infer_text[c], missing, options.max_categories);
-      for (auto& cc : conv) cc[c] = internal::ChunkColumn{};
+          internal::BuildTextColumn(text, chunks, parts[c], ncols, c, names[c], types[c],
+                                    infer_text[c], missing, options.max_categories, &buffers[c]);
     }
+    for (auto& cc : conv) cc[c] = internal::ChunkColumn{};
   });
   chunks.clear();
   Table table;

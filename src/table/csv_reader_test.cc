@@ -282,6 +282,30 @@ TEST(CsvReaderTest, ParallelChunksGiveTheSequentialTable) {
   }
 }
 
+// Chunks convert into shared full-length columns, each as its own values
+// allow: an int64 chunk of a float64 column, a numeric chunk of a text column
+// and an all-missing chunk must still give the sequential table.
+TEST(CsvReaderTest, ChunksOfDifferentTypesMakeOneColumn) {
+  const std::string text = "f,t,e\n1,7,\n2,8,\n,,\n3,7,\n2.5,x,1\n,7,\n4,x,2\n5,,\n6,8,\n7,x,\n";
+  CsvReadOptions seq;
+  seq.threads = 1;
+  Result<Table> want = Read(text, seq);
+  ASSERT_TRUE(want.ok()) << want.status().ToString();
+  EXPECT_EQ(want->column(0).type(), DataType::kFloat64);
+  EXPECT_EQ(want->column(0).float64s()[3], 3.0);
+  EXPECT_EQ(want->column(1).type(), DataType::kCategorical);
+  EXPECT_EQ(want->column(1).TextAt(0), "7");
+  EXPECT_EQ(want->column(2).type(), DataType::kInt64);
+  for (size_t chunk : {1, 5, 12, 30}) {
+    CsvReadOptions par;
+    par.threads = 3;
+    par.chunk_bytes = chunk;
+    Result<Table> got = Read(text, par);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_TRUE(got->Equals(*want)) << "chunk " << chunk;
+  }
+}
+
 TEST(CsvReaderTest, ParallelChunksReportTheFirstError) {
   core::Rng rng(7);
   std::string good = RandomCsv(rng, 200, false);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <limits>
 
@@ -147,9 +148,12 @@ void ParseRows(std::string_view text, size_t begin, size_t soft_end, char delim,
   const char* p = base;
   chunk->base = begin;
   if (ncols > 0) {
+    // Room for fields of 4 bytes on average (delimiter included), more than
+    // most data files need: growing past it would copy the index and fault
+    // in pages twice, while reserved room never touched costs nothing.
     size_t est = std::min(soft_end, text.size()) - begin;
-    chunk->ends.reserve(est / 8 + ncols);
-    chunk->row_starts.reserve(est / (8 * ncols) + 1);
+    chunk->ends.reserve(est / 4 + ncols);
+    chunk->row_starts.reserve(est / (4 * ncols) + 1);
   }
   auto rel = [base](const char* q) { return static_cast<uint32_t>(q - base); };
   SpecialFinder finder(end, delim, special);
@@ -257,12 +261,17 @@ void RunParallel(core::ThreadPool* pool, size_t n, const std::function<void(size
     for (size_t i = 0; i < n; ++i) fn(i);
     return;
   }
+  // One lane per pool thread, the calling thread being one of them, each
+  // taking the next index until none is left: more threads than cores would
+  // only take turns, each evicting the others' data from the caches.
+  const size_t lanes = std::min(pool->size(), n);
+  std::atomic<size_t> next{0};
   pool->ParallelFor(
-      n,
-      [&fn](size_t b, size_t e) {
-        for (size_t i = b; i < e; ++i) fn(i);
+      lanes,
+      [&](size_t, size_t) {
+        for (size_t i; (i = next.fetch_add(1)) < n;) fn(i);
       },
-      n);
+      lanes);
 }
 
 namespace {
@@ -321,13 +330,20 @@ void ScanChunks(std::string_view text, size_t begin, char delim, size_t ncols, s
   RunParallel(pool, guessed.size(), [&](size_t i) {
     ParseChunk(text, bounds[i], bounds[i + 1], delim, ncols, &guessed[i]);
   });
+  // Appends a chunk, numbering its rows after those kept before; false when
+  // it ends in an error.
+  size_t rows = 0;
+  auto keep = [&](CsvChunk&& c) {
+    c.first_row = rows;
+    rows += c.rows();
+    chunks->push_back(std::move(c));
+    return chunks->back().error.kind == ScanError::Kind::kNone;
+  };
   // Keep chunks while their starts are proven row starts (the first is; each
   // next one is when the previous chunk ended exactly there).
   size_t pos = begin;
   for (size_t i = 0; i < guessed.size(); ++i) {
-    CsvChunk& c = guessed[i];
-    chunks->push_back(std::move(c));
-    if (chunks->back().error.kind != ScanError::Kind::kNone) return;
+    if (!keep(std::move(guessed[i]))) return;
     pos = chunks->back().end;
     if (pos != bounds[i + 1]) break;
   }
@@ -336,9 +352,7 @@ void ScanChunks(std::string_view text, size_t begin, char delim, size_t ncols, s
     CsvChunk c;
     ParseChunk(text, pos, pos + chunk_bytes, delim, ncols, &c);
     pos = c.end;
-    bool failed = c.error.kind != ScanError::Kind::kNone;
-    chunks->push_back(std::move(c));
-    if (failed) return;
+    if (!keep(std::move(c))) return;
   }
 }
 

@@ -31,6 +31,7 @@ struct ScanError {
 
 struct CsvChunk {
   size_t base = 0;                   // absolute offset of the chunk's first byte
+  size_t first_row = 0;              // index of its first row among all data rows
   size_t end = 0;                    // absolute offset just past the last row parsed
   std::vector<uint32_t> row_starts;  // per row, offset of its first byte from `base`
   std::vector<uint32_t> ends;        // per field (row-major), offset of its end from `base`
@@ -79,8 +80,8 @@ size_t FindInvalidUtf8(std::string_view text, size_t begin, size_t end);
 // in parallel on `pool` (nullptr: on this thread). Chunk boundaries are guessed
 // from the parity of quote characters and verified: wherever a guess proves
 // wrong the rest is parsed sequentially, so the result is the same whatever
-// the chunking. Each chunk is also checked for UTF-8. Stops at the first
-// chunk with an error, which is then the last one returned.
+// the chunking. Each chunk is also checked for UTF-8, and its first_row set.
+// Stops at the first chunk with an error, which is then the last one returned.
 void ScanChunks(std::string_view text, size_t begin, char delim, size_t ncols, size_t chunk_bytes,
                 core::ThreadPool* pool, std::vector<CsvChunk>* chunks);
 

@@ -1,8 +1,10 @@
 #include "value_parse.h"
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <unordered_map>
 
 namespace mlpipe::table::internal {
@@ -55,6 +57,73 @@ bool FastParseFloat64(std::string_view s, double* out) {
   return true;
 }
 
+// Eight bytes loaded as one word: the first byte is the lowest.
+static_assert(std::endian::native == std::endian::little);
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+constexpr uint64_t kZeroDigits = 0x3030303030303030ULL;  // "00000000"
+
+// The index of the first byte of `w` equal to `c`; 8 if there is none.
+size_t FindByte(uint64_t w, char c) {
+  const uint64_t x = w ^ (kOnes * static_cast<unsigned char>(c));  // zero where equal
+  const uint64_t zero = (x - kOnes) & ~x & kHighBits;  // exact up to the first zero byte
+  return zero == 0 ? 8 : static_cast<size_t>(__builtin_ctzll(zero)) / 8;
+}
+
+// The value of the `k` <= 8 ASCII digits in the low bytes of `w` (the first
+// digit lowest), or false when one is not a digit. SWAR: padded with leading
+// '0's to eight digits, then combined pairwise in three multiplications.
+bool DigitsValue(uint64_t w, size_t k, uint64_t* value) {
+  uint64_t x = kZeroDigits;
+  if (k == 8) {
+    x = w;
+  } else if (k > 0) {
+    x = (w << (8 * (8 - k))) | (kZeroDigits >> (8 * k));
+  }
+  if ((((x + 0x4646464646464646ULL) | (x - kZeroDigits)) & kHighBits) != 0) return false;
+  x -= kZeroDigits;
+  x = x * 10 + (x >> 8);  // each byte pair: 10 * first + second
+  x = ((x & 0x000000FF000000FFULL) * 0x000F424000000064ULL +
+       ((x >> 16) & 0x000000FF000000FFULL) * 0x0000271000000001ULL) >>
+      32;
+  *value = x;
+  return true;
+}
+
+// What FastParseFloat64 gives for [-]digits[.digits] with at most 8 digits on
+// each side, reading the 16 bytes from s.data(); false for anything else.
+bool ParsePlainDecimal(std::string_view s, double* out) {
+  uint64_t lo, hi;
+  std::memcpy(&lo, s.data(), 8);
+  std::memcpy(&hi, s.data() + 8, 8);
+  size_t len = s.size();
+  const bool neg = len > 0 && s[0] == '-';
+  if (neg) {  // drop the sign byte
+    lo = (lo >> 8) | (hi << 56);
+    hi >>= 8;
+    --len;
+  }
+  if (len == 0 || len > 15) return false;
+  size_t dot = FindByte(lo, '.');
+  if (dot >= len) {
+    dot = len;  // no point: an integer
+  } else if (dot == 8 && static_cast<char>(hi) != '.') {
+    return false;  // more than 8 integer digits
+  }
+  const size_t nfrac = dot < len ? len - dot - 1 : 0;
+  if (nfrac > 8 || dot + nfrac == 0) return false;
+  // The fraction's digits: the bytes after the point, shifted down.
+  const unsigned __int128 both = lo | static_cast<unsigned __int128>(hi) << 64;
+  const auto frac_word = static_cast<uint64_t>(both >> (8 * (dot + 1)));
+  uint64_t int_part, frac_part;
+  if (!DigitsValue(lo, dot, &int_part) || !DigitsValue(frac_word, nfrac, &frac_part)) return false;
+  const uint64_t m = int_part * static_cast<uint64_t>(kPow10[nfrac]) + frac_part;
+  if (m > (uint64_t{1} << 53)) return false;
+  const double v = static_cast<double>(m) / kPow10[nfrac];  // as FastParseFloat64
+  *out = neg ? -v : v;
+  return true;
+}
+
 }  // namespace
 
 bool ParseBool(std::string_view s, uint8_t* out) {
@@ -97,6 +166,10 @@ bool ParseFloat64(std::string_view s, double* out) {
   std::string copy(s);
   *out = std::strtod(copy.c_str(), nullptr);
   return true;
+}
+
+bool ParseFloat64InBuffer(std::string_view s, double* out) {
+  return ParsePlainDecimal(s, out) || ParseFloat64(s, out);
 }
 
 MissingTokens::MissingTokens(const std::vector<std::string>& tokens) {

@@ -94,6 +94,31 @@ TEST(ValueParseTest, Float64AgreesWithFromChars) {
     ASSERT_EQ(r.ec, std::errc()) << s;
     ASSERT_TRUE(ParseFloat64(s, &got)) << s;
     ASSERT_EQ(std::memcmp(&want, &got, sizeof want), 0) << s;
+    const std::string padded = s + std::string(16, '7');  // readable bytes past the value
+    got = 0;
+    ASSERT_TRUE(ParseFloat64InBuffer(std::string_view(padded).substr(0, s.size()), &got)) << s;
+    ASSERT_EQ(std::memcmp(&want, &got, sizeof want), 0) << s;
+  }
+}
+
+// Reading past the value changes nothing: the same verdict and value on
+// strings of number characters (and a few others).
+TEST(ValueParseTest, Float64InBufferAgreesWithFloat64) {
+  core::Rng rng(5);
+  const std::string_view chars = "0123456789.-+eE \xC3";
+  for (int i = 0; i < 300000; ++i) {
+    std::string s;
+    for (uint64_t k = rng.Below(19); k > 0; --k) {
+      s += rng.Below(3) != 0 ? static_cast<char>('0' + rng.Below(10))
+                             : chars[rng.Below(chars.size())];
+    }
+    const std::string padded = s + std::string(16, static_cast<char>(rng.Below(256)));
+    double want = 0, got = 0;
+    const bool ok = ParseFloat64(s, &want);
+    ASSERT_EQ(ParseFloat64InBuffer(std::string_view(padded).substr(0, s.size()), &got), ok) << s;
+    if (ok) {
+      ASSERT_EQ(std::memcmp(&want, &got, sizeof want), 0) << s;
+    }
   }
 }
 

@@ -26,6 +26,10 @@ inline double FromOrderedKey(uint64_t key) {
 
 // Sorts `keys` ascending.
 void RadixSort(std::vector<uint64_t>& keys);
+// The same, the passes alternating between `keys` and `*scratch`, whose
+// contents are overwritten (the two may come back swapped): a caller sorting
+// many columns keeps both and so faults their pages in once, not per column.
+void RadixSort(std::vector<uint64_t>& keys, std::vector<uint64_t>* scratch);
 
 // Sorts `keys` ascending and permutes `payload` (same size) along, stably:
 // equal keys keep their input order.
