@@ -157,24 +157,25 @@ Result<StepReport> Execute(StepContext& ctx, const Step& step, bool use_cache, b
 }
 
 // Params and metrics of the whole run, from the steps' summaries.
-Status LogRunRecord(store::RunLogger& logger, const RunOutcome& out) {
+Status LogRunRecord(store::RunLogger& logger, const RunOutcome& out, int64_t now_us) {
   std::vector<store::Metric> metrics;
   for (const auto& s : out.steps) {
     if (s.name == "train" && s.summary.contains("leaderboard")) {
       for (const auto& e : s.summary["leaderboard"]) {
         const std::string family = e["family"].get<std::string>();
         for (const auto& [m, v] : e["cv"].items()) {
-          if (v["mean"].is_number()) metrics.push_back({family + ".cv." + m, v["mean"], 0, 0});
+          if (v["mean"].is_number()) metrics.push_back({family + ".cv." + m, v["mean"], 0, now_us});
         }
         for (const auto& [m, v] : e["test"].items()) {
-          if (v["value"].is_number()) metrics.push_back({family + ".test." + m, v["value"], 0, 0});
+          if (v["value"].is_number())
+            metrics.push_back({family + ".test." + m, v["value"], 0, now_us});
         }
       }
     }
     if (s.name == "evaluate" && s.summary.contains("kpis")) {
       for (const auto& k : s.summary["kpis"]) {
         if (k["value"].is_number())
-          metrics.push_back({"test." + k["metric"].get<std::string>(), k["value"], 0, 0});
+          metrics.push_back({"test." + k["metric"].get<std::string>(), k["value"], 0, now_us});
       }
     }
   }
@@ -314,7 +315,7 @@ Result<RunOutcome> RunPipeline(core::Env* env, store::ProjectStores& stores,
     out.gates_passed = out.summary["gates"].value("passed_except_approvals", false);
   }
   if (options.data_version.empty()) MLPIPE_RETURN_IF_ERROR(WriteReports(ctx, out));
-  MLPIPE_RETURN_IF_ERROR(LogRunRecord(logger, out));
+  MLPIPE_RETURN_IF_ERROR(LogRunRecord(logger, out, env->NowMicros()));
   MLPIPE_RETURN_IF_ERROR(
       logger.End(out.stopped.ok() ? store::RunStatus::kFinished : store::RunStatus::kFailed));
   return out;

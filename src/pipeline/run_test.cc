@@ -87,6 +87,11 @@ TEST_F(RunTest, EveryStepRunsThenEveryStepIsCached) {
   EXPECT_EQ(first->summary["train"]["leaderboard"].size(), 2u);
   EXPECT_TRUE(first->gates_passed);  // all but the approvals (none required)
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/reports/model_card.html"));
+  // The run's metrics carry the time they were logged.
+  auto run = stores_.meta->GetRun(first->run_id);
+  ASSERT_TRUE(run.ok());
+  ASSERT_TRUE(run->metrics.contains("test.roc_auc"));
+  EXPECT_GE(run->metrics.at("test.roc_auc").timestamp_us, run->info.start_us);
 
   auto second = Run(Spec());
   ASSERT_TRUE(second.ok()) << second.status().ToString();
