@@ -114,6 +114,17 @@ Result<ThreeWaySplit> SplitRows(size_t rows, const Target& target, const TrainOp
 
 }  // namespace
 
+Result<core::Json> DefaultFeatureSpec(const table::Table& train_x, const Target& train_y,
+                                      const std::string& family, uint64_t seed) {
+  features::DefaultPipelineOptions po;
+  po.scale = IsLinear(family);
+  po.seed = seed;
+  const table::Column y = train_y.AsColumn();
+  MLPIPE_ASSIGN_OR_RETURN(features::FeaturePipeline pipeline,
+                          features::InferDefaultPipeline(train_x, &y, po));
+  return pipeline.ToJson();
+}
+
 Status TrainOptions::Validate() const {
   if (target.empty()) return InvalidArgumentError("target: no target column given");
   MLPIPE_RETURN_IF_ERROR(ParseSearchSpec(search).status());
@@ -175,17 +186,12 @@ Result<TrainResult> Train(const table::Table& data, const TrainOptions& options,
   core::ThreadPool& pool = core::ThreadPool::Shared();
   std::vector<TrainEntry> entries;
   for (const auto& family : families) {
-    features::DefaultPipelineOptions po;
-    po.scale = IsLinear(family);
-    po.seed = options.seed;
-    const table::Column y = train_y.AsColumn();
     core::Json pipeline_spec;
     if (auto given = options.pipelines.find(family); given != options.pipelines.end()) {
       pipeline_spec = given->second;
     } else {
-      MLPIPE_ASSIGN_OR_RETURN(features::FeaturePipeline pipeline,
-                              features::InferDefaultPipeline(train_x, &y, po));
-      pipeline_spec = pipeline.ToJson();
+      MLPIPE_ASSIGN_OR_RETURN(pipeline_spec,
+                              DefaultFeatureSpec(train_x, train_y, family, options.seed));
     }
     SearchProblem problem{&train_x, &train_y, pipeline_spec, *folds, metrics};
     MLPIPE_ASSIGN_OR_RETURN(SearchSpace space, DefaultSearchSpace(family));

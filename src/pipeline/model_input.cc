@@ -65,15 +65,9 @@ std::vector<int32_t> ProtectedGroups(const table::Column& column, const std::vec
     }
     std::sort(values.begin(), values.end());
   }
-  const size_t distinct =
-      static_cast<size_t>(std::unique(values.begin(), values.end()) - values.begin());
+  size_t distinct = 0;
+  for (size_t i = 0; i < values.size(); ++i) distinct += i == 0 || values[i] != values[i - 1];
   if (!numeric || distinct <= 10) return eval::ColumnCodes(part, names);
-  values.clear();
-  for (size_t i = 0; i < column.size(); ++i) {
-    if (column.IsValid(i) && !std::isnan(column.NumericAt(i)))
-      values.push_back(column.NumericAt(i));
-  }
-  std::sort(values.begin(), values.end());
   auto quantile = [&](double q) {  // numpy's linear method
     const double pos = q * static_cast<double>(values.size() - 1);
     const size_t lo = static_cast<size_t>(pos);

@@ -15,17 +15,12 @@
 #include "mlpipe/eval/cv.h"
 #include "mlpipe/eval/fairness.h"
 #include "mlpipe/eval/train.h"
-#include "mlpipe/features/default_pipeline.h"
 #include "mlpipe/features/pipeline.h"
 #include "model_input.h"
 #include "steps.h"
 
 namespace mlpipe::pipeline::internal {
 namespace {
-
-bool IsLinear(std::string_view family) {
-  return family == "logreg" || family == "linear" || family == "ridge";
-}
 
 // ------------------------------------------------------------------- split --
 
@@ -78,17 +73,13 @@ Result<StepFiles> FeaturesRun(StepContext& ctx) {
   MLPIPE_ASSIGN_OR_RETURN(std::vector<std::string> columns, FeatureColumns(ctx, false));
   MLPIPE_ASSIGN_OR_RETURN(table::Table selected, t->Select(columns));
   const table::Table train_x = selected.Take(split.first);
-  const table::Column y = target.Take(split.first).AsColumn();
+  const eval::Target train_y = target.Take(split.first);
   core::Json specs = core::Json::object(), summary = core::Json::object();
   for (const auto& family : families) {
     core::Json spec = ctx.spec->features;
     if (spec.is_null()) {
-      features::DefaultPipelineOptions po;
-      po.scale = IsLinear(family);
-      po.seed = ctx.spec->seed;
-      MLPIPE_ASSIGN_OR_RETURN(features::FeaturePipeline p,
-                              features::InferDefaultPipeline(train_x, &y, po));
-      spec = p.ToJson();
+      MLPIPE_ASSIGN_OR_RETURN(spec,
+                              eval::DefaultFeatureSpec(train_x, train_y, family, ctx.spec->seed));
     }
     auto p = features::FeaturePipeline::FromJson(spec);
     if (!p.ok()) return p.status().WithContext(Where(*ctx.spec, ctx.spec->features_mark));

@@ -100,6 +100,12 @@ struct TrainResult {
   const TrainEntry& best() const { return leaderboard.front(); }
 };
 
+// The unfitted feature pipeline Train uses for `family` when the caller gives
+// none: features::InferDefaultPipeline on `train_x` (feature columns only),
+// standard-scaled for the linear families, seeded with `seed`.
+Result<core::Json> DefaultFeatureSpec(const table::Table& train_x, const Target& train_y,
+                                      const std::string& family, uint64_t seed);
+
 // Trains every family on `data` (docs/train.md). Errors (InvalidArgument,
 // naming the CLI flag as `mlpipe train` reports them): an unknown target or protected column, a
 // target that cannot be encoded, an unknown family or one that does not support the task, a bad
