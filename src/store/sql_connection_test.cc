@@ -19,6 +19,7 @@
 
 #include "mlpipe/store/metadata_store.h"
 #include "mlpipe/store/sql.h"
+#include "schema.h"
 #include "sql_metadata_store.h"
 #include "sqlite_connection.h"
 
@@ -299,12 +300,50 @@ TEST_F(SqliteTest, MigrateIsIdempotent) {
     ASSERT_TRUE(s.ok()) << s.status().ToString();
   }
   EXPECT_EQ(Shell("sqlite3 " + path_ + " 'SELECT version FROM schema_version ORDER BY version'"),
-            "1\n2\n");
+            "1\n2\n3\n");
   // The tables of migration 1 exist.
   EXPECT_EQ(Shell("sqlite3 " + path_ +
                   " \"SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name IN "
                   "('runs','metrics','latest_metrics','audit','aliases')\""),
             "5\n");
+}
+
+// A store written by an mlpipe at schema version 2 opens with this one: the
+// migration swaps the metrics index and every point stays readable.
+TEST_F(SqliteTest, UpgradesAVersion2StoreKeepingItsMetrics) {
+  {
+    auto db = Open();
+    ASSERT_NE(db, nullptr);
+    const std::vector<std::string> migrations = SchemaMigrations(SqlDialect::kSqlite);
+    ASSERT_GE(migrations.size(), 3u);
+    ASSERT_TRUE(db->ExecScript("CREATE TABLE schema_version (version BIGINT NOT NULL PRIMARY "
+                               "KEY, applied_us BIGINT NOT NULL)")
+                    .ok());
+    for (int v = 1; v <= 2; ++v) {
+      ASSERT_TRUE(db->ExecScript(migrations[v - 1]).ok());
+      ASSERT_TRUE(db->Exec("INSERT INTO schema_version VALUES (?, 0)", {int64_t{v}}).ok());
+    }
+    ASSERT_TRUE(db->ExecScript("INSERT INTO experiments (name, created_us) VALUES ('e', 1);"
+                               "INSERT INTO runs (run_id, experiment_id, status, start_us) "
+                               "VALUES ('r1', 1, 'RUNNING', 1);"
+                               "INSERT INTO metrics VALUES ('r1', 'loss', 0.5, 2, 20);"
+                               "INSERT INTO metrics VALUES ('r1', 'loss', 0.9, 1, 10);"
+                               "INSERT INTO metrics VALUES ('r1', 'auc', 0.7, 1, 10);")
+                    .ok());
+  }
+  auto store = OpenMetadataStore(path_);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(Shell("sqlite3 " + path_ +
+                  " \"SELECT group_concat(version) FROM schema_version; SELECT name FROM "
+                  "sqlite_master WHERE type='index' AND tbl_name='metrics' ORDER BY name\""),
+            "1,2,3\nmetrics_by_run_id\n");
+  ASSERT_TRUE((*store)->LogMetrics("r1", {{"loss", 0.1, 3, 30}}).ok());
+  auto history = (*store)->GetMetricHistory("r1", "loss");
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  ASSERT_EQ(history->size(), 3u);
+  EXPECT_EQ((*history)[0].value, 0.9);
+  EXPECT_EQ((*history)[1].value, 0.5);
+  EXPECT_EQ((*history)[2].value, 0.1);
 }
 
 TEST_F(SqliteTest, RefusesASchemaNewerThanTheBinary) {
@@ -341,7 +380,7 @@ TEST_F(SqliteTest, ConcurrentProcessesOpeningAFreshStoreAllSucceed) {
   EXPECT_EQ(Shell("sqlite3 " + path_ +
                   " 'SELECT COUNT(*) FROM schema_version; SELECT COUNT(*) FROM experiments; "
                   "PRAGMA integrity_check'"),
-            "2\n1\nok\n");
+            "3\n1\nok\n");
 }
 
 TEST_F(SqliteTest, OpenMetadataStoreReportsAnUnopenablePath) {
