@@ -73,6 +73,7 @@ struct TrackingServer::Impl {
   std::string token_digest;                                   // SHA-256 of the token
   std::vector<std::unique_ptr<store::MetadataStore>> stores;  // one per io thread
   std::unique_ptr<store::ObjectStore> objects;
+  std::unique_ptr<ObjectUploads> uploads;
   std::unique_ptr<HttpServer> server;
 
   HttpResponse Handle(const HttpRequest& req) {
@@ -88,7 +89,7 @@ struct TrackingServer::Impl {
                            "a write needs the server's API token: send \"Authorization: Bearer "
                            "TOKEN\" (mlpipe sends $MLPIPE_API_TOKEN)");
     }
-    HttpResponse r = DispatchTrackingRequest(*stores[req.worker], *objects, req);
+    HttpResponse r = DispatchTrackingRequest(*stores[req.worker], *objects, *uploads, req);
     core::LogDebug("{} {} -> {}", req.method, req.target, r.status);
     return r;
   }
@@ -109,6 +110,7 @@ Result<std::unique_ptr<TrackingServer>> TrackingServer::Start(
     impl->stores.push_back(std::move(s).value());
   }
   impl->objects = std::make_unique<store::ObjectStore>(core::Env::Default(), options.objects_dir);
+  impl->uploads = std::make_unique<ObjectUploads>(core::Env::Default(), impl->objects.get());
   HttpServerOptions h;
   h.host = options.host;
   h.port = options.port;

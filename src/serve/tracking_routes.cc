@@ -23,6 +23,7 @@ using store::ToJsonArray;
 struct Ctx {
   store::MetadataStore& meta;
   store::ObjectStore& objects;
+  ObjectUploads& uploads;
   const HttpRequest& req;
   std::vector<std::string> args;  // the {x} segments, decoded
   std::multimap<std::string, std::string> query;
@@ -349,12 +350,52 @@ Result<HttpResponse> PutObject(Ctx& c) {
   return Ok({{"hash", put.hash}, {"size", put.size}, {"existed", put.existed}});
 }
 
+// The whole object, verified; with ?offset=&length= that range of it (not
+// verified: the reader of the pieces checks the whole).
 Result<HttpResponse> GetObject(Ctx& c) {
-  MLPIPE_ASSIGN_OR_RETURN(std::string bytes, c.objects.Get(c.args[0]));
+  MLPIPE_ASSIGN_OR_RETURN(auto offset, QInt(c, "offset"));
+  MLPIPE_ASSIGN_OR_RETURN(auto length, QInt(c, "length"));
+  std::string bytes;
+  if (offset || length) {
+    if (!offset || !length || *offset < 0 || *length < 0) {
+      return InvalidArgumentError(
+          "a range needs both offset and length, neither negative (e.g. ?offset=0&length=1024)");
+    }
+    MLPIPE_ASSIGN_OR_RETURN(bytes, c.objects.ReadRange(c.args[0], static_cast<uint64_t>(*offset),
+                                                       static_cast<uint64_t>(*length)));
+  } else {
+    MLPIPE_ASSIGN_OR_RETURN(bytes, c.objects.Get(c.args[0]));
+  }
   HttpResponse r;
   r.content_type = "application/octet-stream";
   r.body = std::move(bytes);
   return r;
+}
+
+Result<HttpResponse> ObjectSize(Ctx& c) {
+  MLPIPE_ASSIGN_OR_RETURN(uint64_t size, c.objects.Size(c.args[0]));
+  return Ok({{"hash", c.args[0]}, {"size", size}});
+}
+
+Result<HttpResponse> BeginUpload(Ctx& c) {
+  MLPIPE_ASSIGN_OR_RETURN(std::string id, c.uploads.Begin());
+  return Ok({{"upload", id}});
+}
+
+Result<HttpResponse> AppendUpload(Ctx& c) {
+  MLPIPE_ASSIGN_OR_RETURN(auto offset, QInt(c, "offset"));
+  if (!offset || *offset < 0) {
+    return InvalidArgumentError("a part needs ?offset=N: the bytes of the upload before it");
+  }
+  MLPIPE_RETURN_IF_ERROR(c.uploads.Append(c.args[0], static_cast<uint64_t>(*offset), c.req.body));
+  return Ok({{"upload", c.args[0]}, {"size", static_cast<uint64_t>(*offset) + c.req.body.size()}});
+}
+
+Result<HttpResponse> CommitUpload(Ctx& c) {
+  std::string hash;
+  MLPIPE_RETURN_IF_ERROR(Field(c, "hash", &hash, true));
+  MLPIPE_ASSIGN_OR_RETURN(auto put, c.uploads.Commit(c.args[0], hash));
+  return Ok({{"hash", put.hash}, {"size", put.size}, {"existed", put.existed}});
 }
 
 // ---- the table ---------------------------------------------------------------------
@@ -417,7 +458,13 @@ const std::vector<Route>& Routes() {
       {{"GET", "audit/verify", "verify the audit hash chain"}, VerifyAudit},
       {{"GET", "referenced-objects", "every object hash a record refers to"}, ReferencedObjects},
       {{"PUT", "objects/{sha256}", "store bytes (the body must hash to {sha256})"}, PutObject},
-      {{"GET", "objects/{sha256}", "the bytes of an object"}, GetObject},
+      {{"GET", "objects/{sha256}", "the bytes of an object [?offset=&length=: a range]"},
+       GetObject},
+      {{"GET", "objects/{sha256}/size", "an object's size {hash, size}"}, ObjectSize},
+      {{"POST", "uploads", "begin an object upload in parts {} -> {upload}"}, BeginUpload},
+      {{"PUT", "uploads/{upload}", "the next part ?offset= (bytes so far)"}, AppendUpload},
+      {{"POST", "uploads/{upload}/commit", "end an upload {hash}: stored if the bytes match"},
+       CommitUpload},
   };
   return kRoutes;
 }
@@ -453,14 +500,14 @@ Result<bool> Match(const std::vector<std::string_view>& segments, std::string_vi
 constexpr std::string_view kPrefix = "/api/v1/";
 
 Result<HttpResponse> Dispatch(store::MetadataStore& meta, store::ObjectStore& objects,
-                              const HttpRequest& req) {
+                              ObjectUploads& uploads, const HttpRequest& req) {
   std::string_view path = req.path;
   if (path.substr(0, kPrefix.size()) != kPrefix) {
     return ErrorResponse(404, "not_found",
                          "no route " + req.method + " " + req.path + "; the API is under /api/v1/");
   }
   std::vector<std::string_view> segments = Split(path.substr(kPrefix.size()));
-  Ctx c{meta, objects, req, {}, {}, Json()};
+  Ctx c{meta, objects, uploads, req, {}, {}, Json()};
   const Route* found = nullptr;
   std::string allowed;
   for (const Route& r : Routes()) {
@@ -506,8 +553,8 @@ std::vector<RouteInfo> TrackingRoutes() {
 }
 
 HttpResponse DispatchTrackingRequest(store::MetadataStore& meta, store::ObjectStore& objects,
-                                     const HttpRequest& req) {
-  Result<HttpResponse> r = Dispatch(meta, objects, req);
+                                     ObjectUploads& uploads, const HttpRequest& req) {
+  Result<HttpResponse> r = Dispatch(meta, objects, uploads, req);
   if (!r.ok()) return ErrorResponse(r.status());
   return std::move(r).value();
 }

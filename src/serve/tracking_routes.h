@@ -8,6 +8,7 @@
 #include "mlpipe/serve/http_server.h"
 #include "mlpipe/store/metadata_store.h"
 #include "mlpipe/store/object_store.h"
+#include "object_uploads.h"
 
 namespace mlpipe::serve {
 
@@ -24,6 +25,6 @@ std::vector<RouteInfo> TrackingRoutes();
 // status with the error body, an unknown path 404, a known path with another
 // method 405, malformed JSON or parameters 400.
 HttpResponse DispatchTrackingRequest(store::MetadataStore& meta, store::ObjectStore& objects,
-                                     const HttpRequest& req);
+                                     ObjectUploads& uploads, const HttpRequest& req);
 
 }  // namespace mlpipe::serve

@@ -1,7 +1,7 @@
 // A small synchronous HTTP/1.1 client (Boost.Beast) for the tracking API:
 // one keep-alive connection, a timeout on every step, and one retry of an
 // idempotent GET when the connection drops. Private to the store module; the
-// only user is HttpMetadataStore.
+// users are HttpMetadataStore and the HTTP ObjectRemote.
 //
 // Thread safety: none; one HttpClient per thread (as for every MetadataStore).
 #pragma once
@@ -47,5 +47,9 @@ class HttpClient {
   explicit HttpClient(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// The Status an error reply stands for: the code and message in its body
+// when it has the API's error shape, else one chosen from the HTTP status.
+Status StatusFromReply(const HttpReply& r, std::string_view method, const std::string& target);
 
 }  // namespace mlpipe::store

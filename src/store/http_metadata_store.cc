@@ -36,41 +36,6 @@ std::string Query(std::initializer_list<std::pair<std::string_view, std::string>
   return out;
 }
 
-// The Status an error reply stands for: the code and message in its body
-// when it has the API's error shape, else one chosen from the HTTP status.
-Status StatusFromReply(const HttpReply& r, std::string_view method, const std::string& target) {
-  std::string code_name;
-  std::string message;
-  try {
-    Json j = Json::parse(r.body);
-    code_name = j.at("error").at("code").get<std::string>();
-    message = j.at("error").at("message").get<std::string>();
-  } catch (const Json::exception&) {
-    message = "HTTP " + std::to_string(r.status) + " from ";
-    message.append(method).append(" ").append(target);
-    if (!r.body.empty()) message.append(": ").append(r.body.substr(0, 200));
-  }
-  StatusCode code = StatusCodeFromName(code_name);
-  if (code == StatusCode::kOk || code_name.empty() || StatusCodeName(code) != code_name) {
-    // Codes of the HTTP layer itself (unauthenticated, read_only, ...).
-    switch (r.status) {
-      case 403:
-      case 409:
-        code = StatusCode::kFailedPrecondition;
-        break;
-      case 404:
-        code = StatusCode::kNotFound;
-        break;
-      case 503:
-        code = StatusCode::kUnavailable;
-        break;
-      default:
-        code = r.status >= 500 ? StatusCode::kInternal : StatusCode::kInvalidArgument;
-    }
-  }
-  return Status(code, std::move(message));
-}
-
 class HttpMetadataStore : public MetadataStore {
  public:
   explicit HttpMetadataStore(std::unique_ptr<HttpClient> client) : client_(std::move(client)) {}

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -182,7 +183,93 @@ std::string ObjectStore::PathOf(const std::string& hash) const {
 }
 
 bool ObjectStore::Contains(const std::string& hash) const {
-  return IsSha256Hex(hash) && env_->FileExists(PathOf(hash));
+  if (!IsSha256Hex(hash)) return false;
+  if (env_->FileExists(PathOf(hash))) return true;
+  return remote_ != nullptr && remote_->Size(hash).ok();
+}
+
+Status ObjectStore::PushToRemote(const PutResult& put) const {
+  if (remote_ == nullptr) return Status::OK();
+  Result<uint64_t> there = remote_->Size(put.hash);
+  if (there.ok() && *there == put.size) return Status::OK();
+  if (!there.ok() && there.status().code() != StatusCode::kNotFound) return there.status();
+  return remote_->Push(put.hash, PathOf(put.hash), put.size)
+      .WithContext("object " + put.hash + " to " + remote_->Describe());
+}
+
+Status ObjectStore::FetchIfMissing(const std::string& hash) const {
+  if (remote_ == nullptr || !IsSha256Hex(hash) || env_->FileExists(PathOf(hash))) {
+    return Status::OK();
+  }
+  Result<uint64_t> there = remote_->Size(hash);
+  if (!there.ok()) {
+    // Absent on both sides: report the local path, as without a remote.
+    if (there.status().code() == StatusCode::kNotFound) return Status::OK();
+    return there.status();
+  }
+  MLPIPE_ASSIGN_OR_RETURN(std::unique_ptr<StagedObject> staged, BeginStaged());
+  MLPIPE_RETURN_IF_ERROR(remote_->Fetch(hash, *staged));
+  return staged->Commit(hash).status().WithContext("object " + hash + " from " +
+                                                   remote_->Describe());
+}
+
+Result<std::unique_ptr<StagedObject>> ObjectStore::BeginStaged() const {
+  MLPIPE_RETURN_IF_ERROR(env_->CreateDirs(root_));
+  std::string tmp = core::JoinPath(root_, UniqueTempName(env_, "staged"));
+  MLPIPE_ASSIGN_OR_RETURN(auto out, env_->NewWritableFile(tmp));
+  return std::unique_ptr<StagedObject>(new StagedObject(this, std::move(tmp), std::move(out)));
+}
+
+Result<std::string> ObjectStore::ReadRange(const std::string& hash, uint64_t offset,
+                                           uint64_t length) const {
+  if (!IsSha256Hex(hash)) return InvalidHash(hash);
+  std::string path = PathOf(hash);
+  Result<std::unique_ptr<core::ReadOnlyRegion>> region = env_->MapFile(path);
+  if (!region.ok()) {
+    if (region.status().code() == StatusCode::kNotFound) return Missing(hash, path);
+    return region.status();
+  }
+  const uint64_t size = (*region)->size();
+  if (offset > size) {
+    return OutOfRangeError("object " + hash + " has " + std::to_string(size) + " bytes; offset " +
+                           std::to_string(offset) + " is past its end");
+  }
+  return std::string((*region)->data() + offset, std::min<uint64_t>(length, size - offset));
+}
+
+StagedObject::StagedObject(const ObjectStore* store, std::string tmp_path,
+                           std::unique_ptr<core::WritableFile> out)
+    : store_(store), tmp_path_(std::move(tmp_path)), out_(std::move(out)) {}
+
+StagedObject::~StagedObject() {
+  if (done_) return;
+  if (out_ != nullptr) (void)out_->Close();
+  (void)store_->env_->DeleteFile(tmp_path_);
+}
+
+Status StagedObject::Append(std::string_view bytes) {
+  if (done_) return FailedPreconditionError("staged object " + tmp_path_ + ": already committed");
+  MLPIPE_RETURN_IF_ERROR(out_->Append(bytes));
+  hasher_.Update(bytes);
+  size_ += bytes.size();
+  return Status::OK();
+}
+
+Result<PutResult> StagedObject::Commit(const std::string& expected_hash) {
+  if (done_) return FailedPreconditionError("staged object " + tmp_path_ + ": already committed");
+  if (!IsSha256Hex(expected_hash)) return InvalidHash(expected_hash);
+  done_ = true;
+  PutResult r;
+  r.hash = hasher_.FinishHex();
+  r.size = size_;
+  Status status;
+  if (r.hash != expected_hash) {
+    status = InvalidArgumentError("the " + std::to_string(size_) + " bytes received hash to " +
+                                  r.hash + ", not " + expected_hash + "; nothing stored");
+  }
+  status = store_->Install(std::move(out_), tmp_path_, status, &r);
+  if (!status.ok()) return status;
+  return r;
 }
 
 Result<PutResult> ObjectStore::PutBytes(std::string_view data) {
@@ -193,11 +280,12 @@ Result<PutResult> ObjectStore::PutBytes(std::string_view data) {
   Result<uint64_t> existing = env_->FileSize(path);
   if (existing.ok() && *existing == r.size) {
     r.existed = true;
-    return r;
+  } else {
+    // Absent (or a damaged copy of another size, which this put repairs).
+    MLPIPE_RETURN_IF_ERROR(env_->CreateDirs(core::DirName(path)));
+    MLPIPE_RETURN_IF_ERROR(env_->WriteFileAtomic(path, data));
   }
-  // Absent (or a damaged copy of another size, which this put repairs).
-  MLPIPE_RETURN_IF_ERROR(env_->CreateDirs(core::DirName(path)));
-  MLPIPE_RETURN_IF_ERROR(env_->WriteFileAtomic(path, data));
+  MLPIPE_RETURN_IF_ERROR(PushToRemote(r));
   return r;
 }
 
@@ -222,28 +310,35 @@ Result<PutResult> ObjectStore::PutFile(const std::string& path) {
       status = hash.status();
     }
   }
+  MLPIPE_RETURN_IF_ERROR(Install(std::move(out), tmp, status, &r));
+  MLPIPE_RETURN_IF_ERROR(PushToRemote(r));
+  return r;
+}
+
+Status ObjectStore::Install(std::unique_ptr<core::WritableFile> out, const std::string& tmp,
+                            Status status, PutResult* r) const {
   std::string target;
   if (status.ok()) {
-    target = PathOf(r.hash);
+    target = PathOf(r->hash);
     Result<uint64_t> existing = env_->FileSize(target);
     // Already stored: drop the copy without paying for its fsync.
-    r.existed = existing.ok() && *existing == r.size;
-    if (!r.existed) status = out->Sync();
+    r->existed = existing.ok() && *existing == r->size;
+    if (!r->existed) status = out->Sync();
   }
   if (Status c = out->Close(); status.ok()) status = c;
   out.reset();
-  if (status.ok() && !r.existed) {
+  if (status.ok() && !r->existed) {
     status = env_->CreateDirs(core::DirName(target));
     if (status.ok()) status = env_->RenameFile(tmp, target);
-    if (status.ok()) return r;
+    if (status.ok()) return status;
   }
   (void)env_->DeleteFile(tmp);
-  if (!status.ok()) return status;
-  return r;
+  return status;
 }
 
 Result<std::string> ObjectStore::Get(const std::string& hash) const {
   if (!IsSha256Hex(hash)) return InvalidHash(hash);
+  MLPIPE_RETURN_IF_ERROR(FetchIfMissing(hash));
   std::string path = PathOf(hash);
   Result<std::string> data = env_->ReadFile(path);
   if (!data.ok()) {
@@ -257,6 +352,7 @@ Result<std::string> ObjectStore::Get(const std::string& hash) const {
 
 Status ObjectStore::CopyTo(const std::string& hash, const std::string& path) const {
   if (!IsSha256Hex(hash)) return InvalidHash(hash);
+  MLPIPE_RETURN_IF_ERROR(FetchIfMissing(hash));
   std::string src = PathOf(hash);
   Result<std::unique_ptr<core::SequentialFile>> in = env_->OpenSequential(src);
   if (!in.ok()) {
@@ -292,6 +388,7 @@ Status ObjectStore::CopyTo(const std::string& hash, const std::string& path) con
 
 Status ObjectStore::Verify(const std::string& hash) const {
   if (!IsSha256Hex(hash)) return InvalidHash(hash);
+  MLPIPE_RETURN_IF_ERROR(FetchIfMissing(hash));
   std::string path = PathOf(hash);
   Result<std::string> actual = core::Sha256File(env_, path);
   if (!actual.ok()) {
@@ -306,6 +403,10 @@ Result<uint64_t> ObjectStore::Size(const std::string& hash) const {
   if (!IsSha256Hex(hash)) return InvalidHash(hash);
   std::string path = PathOf(hash);
   Result<uint64_t> size = env_->FileSize(path);
+  if (!size.ok() && remote_ != nullptr) {
+    Result<uint64_t> there = remote_->Size(hash);
+    if (there.ok() || there.status().code() != StatusCode::kNotFound) return there;
+  }
   if (!size.ok() && size.status().code() == StatusCode::kNotFound) return Missing(hash, path);
   return size;
 }

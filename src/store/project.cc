@@ -72,6 +72,13 @@ Result<ProjectStores> OpenProjectStores(core::Env* env, const ProjectLocation& l
   if (!meta.ok()) return meta.status().WithContext("store " + location.meta_uri);
   s.meta = std::move(meta).value();
   s.objects = std::make_unique<ObjectStore>(env, location.objects_dir);
+  // Behind a tracking server the objects live there too, so that every
+  // machine logging into it can read them; the project's folder caches them.
+  if (location.meta_uri.rfind("http://", 0) == 0) {
+    auto remote = OpenHttpObjectRemote(location.meta_uri);
+    if (!remote.ok()) return remote.status().WithContext("store " + location.meta_uri);
+    s.objects->SetRemote(*std::move(remote));
+  }
   return s;
 }
 

@@ -2,7 +2,8 @@
 
 One server over its own project's store; two "machines" (two separate project
 folders) record into it with `--store http://127.0.0.1:PORT` and
-MLPIPE_API_TOKEN: `data add` and `train`. The independent truth is the
+MLPIPE_API_TOKEN: `data add` and `train`; the objects they store live on the
+server, and one machine reads back what the other stored. The independent truth is the
 server's `.mlpipe/meta.db` read with Python's sqlite3, plus raw HTTP requests
 with urllib. A write without the token fails with a clear message and exit 2;
 SIGTERM stops the server with exit 0.
@@ -10,6 +11,7 @@ SIGTERM stops the server with exit 0.
 Run by ctest with MLPIPE_BIN (the built binary) and MLPIPE_SOURCE_DIR set.
 """
 
+import hashlib
 import json
 import os
 import re
@@ -207,6 +209,42 @@ class ServeTrackingTest(unittest.TestCase):
         p = mlpipe(self.machines[0], "serve", "--tracking", "--port", "0", token=None)
         self.assertEqual(p.returncode, 2)
         self.assertIn("--read-only", p.stderr)
+
+    def test_5_objects_live_on_the_server(self):
+        """What one machine stores, another reads: objects go to the server (a
+        file larger than one 16 MiB part goes as an upload in parts) and come
+        back byte for byte; every object a record refers to is on the server."""
+        a, b = self.machines
+        big = os.path.join(self.tmp.name, "big.csv")
+        with open(big, "w") as f:
+            f.write("id,x,y,label\n")
+            for i in range(900_000):
+                f.write(f"{i},{(i * 7919) % 10007 / 13.0:.6f},{(i * 104729) % 997},"
+                        f"{'ab'[(i * 31) % 7 % 2]}\n")
+        size = os.path.getsize(big)
+        self.assertGreater(size, 16 << 20)
+        with open(big, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        add = self.remote(a, "data", "add", big, "--name", "big", "--json")
+        self.assertEqual(add.returncode, 0, add.stderr)
+        on_server = os.path.join(self.server_dir, ".mlpipe", "objects", digest[:2], digest[2:])
+        self.assertTrue(os.path.exists(on_server))
+        self.assertEqual(os.path.getsize(on_server), size)
+        out = os.path.join(self.tmp.name, "restored.csv")
+        got = self.remote(b, "data", "get", "big@1", "-o", out)
+        self.assertEqual(got.returncode, 0, got.stderr)
+        with open(out, "rb") as f:
+            self.assertEqual(hashlib.sha256(f.read()).hexdigest(), digest)
+        # Every object the store's records name (data, run artifacts of both
+        # machines' runs) is in the server's folder and hashes to its name.
+        status, body = self.request("GET", "/api/v1/referenced-objects")
+        self.assertEqual(status, 200)
+        self.assertIn(digest, body["hashes"])
+        self.assertGreater(len(body["hashes"]), 3)
+        for h in body["hashes"]:
+            path = os.path.join(self.server_dir, ".mlpipe", "objects", h[:2], h[2:])
+            with open(path, "rb") as f:
+                self.assertEqual(hashlib.sha256(f.read()).hexdigest(), h)
 
     def test_9_sigterm_stops_the_server_cleanly(self):
         self.server.send_signal(signal.SIGTERM)

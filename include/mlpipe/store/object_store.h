@@ -10,18 +10,26 @@
 // (modified or truncated). A put whose object exists with another size (a
 // truncated copy) replaces it.
 //
+// A store may have a remote (ObjectRemote: the tracking server's objects
+// when the metadata lives behind `--store http://`). Then every put is also
+// pushed to the remote before it returns, and an object that is not here is
+// fetched from the remote, verified and kept here: the local folder becomes a
+// cache of the remote. List and Gc see the local folder only.
+//
 // Thread and process safety: any number of readers and writers at once;
 // putting the same content twice is a no-op the second time.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "mlpipe/core/env.h"
+#include "mlpipe/core/sha256.h"
 #include "mlpipe/core/status.h"
 
 namespace mlpipe::store {
@@ -41,10 +49,59 @@ struct GcResult {
   std::vector<std::string> removed;
 };
 
+// An object written piece by piece (a transfer from another store): the
+// bytes go to a temporary file in the store's root while they are hashed, and
+// become an object only when Commit finds they hash to the expected hash.
+// Destroyed uncommitted, it removes its temporary file. Not thread-safe.
+class StagedObject {
+ public:
+  ~StagedObject();
+  StagedObject(const StagedObject&) = delete;
+  StagedObject& operator=(const StagedObject&) = delete;
+
+  Status Append(std::string_view bytes);
+  uint64_t size() const { return size_; }
+  // Syncs and moves the bytes into place. kInvalidArgument naming both hashes
+  // (and nothing stored) when they hash to something else.
+  Result<PutResult> Commit(const std::string& expected_hash);
+
+ private:
+  friend class ObjectStore;
+  StagedObject(const class ObjectStore* store, std::string tmp_path,
+               std::unique_ptr<core::WritableFile> out);
+
+  const class ObjectStore* store_;
+  std::string tmp_path_;
+  std::unique_ptr<core::WritableFile> out_;
+  core::Sha256 hasher_;
+  uint64_t size_ = 0;
+  bool done_ = false;
+};
+
+// Where a store's objects also live (see the top of this file). Errors name
+// the remote. Implementations are thread-safe.
+class ObjectRemote {
+ public:
+  virtual ~ObjectRemote() = default;
+  // E.g. "tracking server http://HOST:PORT".
+  virtual std::string Describe() const = 0;
+  // The object's size there; kNotFound when it is not there.
+  virtual Result<uint64_t> Size(const std::string& hash) = 0;
+  // Sends the local file `path` (`size` bytes, hashing to `hash`).
+  virtual Status Push(const std::string& hash, const std::string& path, uint64_t size) = 0;
+  // Appends the object's bytes to `into` (the caller commits it).
+  virtual Status Fetch(const std::string& hash, StagedObject& into) = 0;
+};
+
 class ObjectStore {
  public:
   // `root` is the objects folder, e.g. `.mlpipe/objects`; created on first put.
   ObjectStore(core::Env* env, std::string root);
+
+  // From now on, puts are pushed to `remote` and missing objects fetched
+  // from it (REQUIRES: called before the store is shared between threads).
+  void SetRemote(std::shared_ptr<ObjectRemote> remote) { remote_ = std::move(remote); }
+  bool has_remote() const { return remote_ != nullptr; }
 
   Result<PutResult> PutBytes(std::string_view data);
   // Streams the file through SHA-256 and copies it in, in one read pass (large
@@ -65,6 +122,11 @@ class ObjectStore {
   Result<std::vector<std::string>> List() const;
   // `<root>/ab/cdef…`; does not check that the object exists.
   std::string PathOf(const std::string& hash) const;
+  // `length` bytes from `offset` (fewer at the end), local only and not
+  // verified: for serving an object in pieces whose reader verifies the whole.
+  Result<std::string> ReadRange(const std::string& hash, uint64_t offset, uint64_t length) const;
+  // A new object to be written in pieces (see StagedObject).
+  Result<std::unique_ptr<StagedObject>> BeginStaged() const;
 
   // Removes every object not in `referenced`, and leftover temporary files
   // older than `grace_micros` (a writer may still be finishing them). Objects
@@ -78,9 +140,29 @@ class ObjectStore {
                       int64_t grace_micros = 3600LL * 1000000) const;
 
  private:
+  friend class StagedObject;
+  // Pushes a stored object to the remote unless it is there already.
+  Status PushToRemote(const PutResult& put) const;
+  // Ends a put written to `tmp` through `out` (r->hash and r->size set):
+  // unless `status` is an error or the object exists, syncs and renames it
+  // into place; otherwise removes `tmp`. Sets r->existed.
+  Status Install(std::unique_ptr<core::WritableFile> out, const std::string& tmp, Status status,
+                 PutResult* r) const;
+  // With a remote: fetches an object absent here (no-op when present).
+  Status FetchIfMissing(const std::string& hash) const;
+
   core::Env* env_;
   std::string root_;
+  std::shared_ptr<ObjectRemote> remote_;
 };
+
+// The objects of the tracking server at `url` (http://HOST:PORT, `mlpipe
+// serve --tracking`); writes carry $MLPIPE_API_TOKEN. Objects larger than
+// `part_bytes` travel in parts of that size (the server's request body limit
+// is 64 MiB by default).
+Result<std::shared_ptr<ObjectRemote>> OpenHttpObjectRemote(const std::string& url,
+                                                           uint64_t part_bytes = uint64_t{16}
+                                                                                 << 20);
 
 // True when `s` is 64 lowercase hex characters.
 bool IsSha256Hex(std::string_view s);

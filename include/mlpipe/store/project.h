@@ -3,7 +3,9 @@
 // A project is a folder holding `mlpipe.yaml` or `.mlpipe/`. Its embedded
 // stores live in `.mlpipe/`: `meta.db` (SQLite metadata) and `objects/` (the
 // content-addressed object store). `--store URI` points the metadata at
-// another SQLite file or at PostgreSQL; objects stay in the project.
+// another SQLite file or at PostgreSQL, whose objects stay in the project;
+// with a tracking server (`--store http://HOST:PORT`) the objects are the
+// server's too, and the project's folder is their local cache.
 #pragma once
 
 #include <memory>
