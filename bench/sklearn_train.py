@@ -19,7 +19,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.metrics import mean_squared_error, roc_auc_score
+from sklearn.metrics import mean_squared_error, r2_score, roc_auc_score
 from sklearn.model_selection import KFold, RandomizedSearchCV, StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
@@ -94,11 +94,13 @@ def main():
         search = RandomizedSearchCV(pipe, space, n_iter=args.trials, cv=cv, scoring=scoring,
                                     n_jobs=2, random_state=args.seed, refit=True)
         search.fit(X_train, y_train)
+        results[name] = {"cv": float(abs(search.best_score_))}
         if regression:
-            test_metric = mean_squared_error(y_test, search.predict(X_test), squared=False)
+            pred = search.predict(X_test)
+            results[name]["test"] = float(mean_squared_error(y_test, pred, squared=False))
+            results[name]["test_r2"] = float(r2_score(y_test, pred))
         else:
-            test_metric = roc_auc_score(y_test, search.predict_proba(X_test)[:, 1])
-        results[name] = {"cv": float(abs(search.best_score_)), "test": float(test_metric)}
+            results[name]["test"] = float(roc_auc_score(y_test, search.predict_proba(X_test)[:, 1]))
     seconds = time.perf_counter() - t0
     print(json.dumps({"seconds": seconds, "families": results}))
 

@@ -168,6 +168,7 @@ Result<CvScores> CrossValidate(const std::vector<PreparedFold>& folds, std::stri
     options.params = params;
     options.seed = seed;
     options.nthread = nthread;
+    options.for_scoring = true;  // predicts this fold's rows, then is dropped
     auto start = std::chrono::steady_clock::now();
     MLPIPE_ASSIGN_OR_RETURN(auto model, models::FitModel(family, train, options));
     out.fit_seconds +=

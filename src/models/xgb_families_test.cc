@@ -21,7 +21,7 @@ struct Fitted {
   std::unique_ptr<Model> model;
 };
 
-std::unique_ptr<Model> FitCase(const Fixture& f, const core::Json& c) {
+std::unique_ptr<Model> FitCase(const Fixture& f, const core::Json& c, bool for_scoring = false) {
   const size_t end = c.at("train_end").get<size_t>();
   table::DenseMatrix train_x = testing::Head(f.x, end);
   std::vector<float> train_y(f.labels.begin(), f.labels.begin() + static_cast<std::ptrdiff_t>(end));
@@ -36,6 +36,7 @@ std::unique_ptr<Model> FitCase(const Fixture& f, const core::Json& c) {
   options.params = testing::CaseParams(c);
   options.seed = c.at("seed").get<uint64_t>();
   options.nthread = 2;
+  options.for_scoring = for_scoring;
   if (end < f.x.rows) {
     std::vector<size_t> rows;
     for (size_t i = end; i < f.x.rows; ++i) rows.push_back(i);
@@ -51,56 +52,61 @@ std::unique_ptr<Model> FitCase(const Fixture& f, const core::Json& c) {
 
 class XgbFamiliesTest : public ::testing::TestWithParam<std::string> {};
 
+// Both forms of a fitted model: compiled (TreeEnsemblePredictor) and, as
+// cross-validation fits it, for scoring only (XGBoost's own prediction).
 TEST_P(XgbFamiliesTest, MatchesPythonXgboostOnEveryRow) {
   const Fixture& f = LoadFixture(GetParam());
   int checked = 0;
-  for (const core::Json& c : f.expected.at("cases")) {
-    const std::string family = c.at("family");
-    if (family != "gbdt" && family != "rf" && family != "tree") continue;
-    SCOPED_TRACE(family + " " + c.at("params").dump());
-    std::unique_ptr<Model> m = FitCase(f, c);
-    ASSERT_NE(m, nullptr);
-    auto pred = m->Predict(f.x);
-    ASSERT_TRUE(pred.ok()) << pred.status().ToString();
-    const std::vector<double> want = c.at("prediction").get<std::vector<double>>();
-    if (f.task == Task::kRegression) {
-      ASSERT_EQ(pred->values.size(), want.size());
-      for (size_t i = 0; i < want.size(); ++i) {
-        ASSERT_TRUE(Near(pred->values[i], want[i], 1e-6, 1e-6)) << "row " << i;
+  for (const core::Json& c : f.expected.at("cases"))
+    for (bool scoring : {false, true}) {
+      const std::string family = c.at("family");
+      if (family != "gbdt" && family != "rf" && family != "tree") continue;
+      SCOPED_TRACE(family + " " + c.at("params").dump() + (scoring ? " for scoring" : ""));
+      std::unique_ptr<Model> m = FitCase(f, c, scoring);
+      ASSERT_NE(m, nullptr);
+      auto pred = m->Predict(f.x);
+      ASSERT_TRUE(pred.ok()) << pred.status().ToString();
+      const std::vector<double> want = c.at("prediction").get<std::vector<double>>();
+      if (f.task == Task::kRegression) {
+        ASSERT_EQ(pred->values.size(), want.size());
+        for (size_t i = 0; i < want.size(); ++i) {
+          ASSERT_TRUE(Near(pred->values[i], want[i], 1e-6, 1e-6)) << "row " << i;
+        }
+      } else if (f.task == Task::kBinary) {
+        ASSERT_EQ(pred->rows, want.size());
+        for (size_t i = 0; i < want.size(); ++i) {
+          ASSERT_TRUE(Near(pred->probabilities[2 * i + 1], want[i], 1e-6, 0)) << "row " << i;
+          ASSERT_EQ(pred->labels[i], pred->probabilities[2 * i + 1] > 0.5 ? 1 : 0);
+        }
+      } else {
+        ASSERT_EQ(pred->probabilities.size(), want.size());
+        for (size_t i = 0; i < want.size(); ++i) {
+          ASSERT_TRUE(Near(pred->probabilities[i], want[i], 1e-6, 0)) << "value " << i;
+        }
       }
-    } else if (f.task == Task::kBinary) {
-      ASSERT_EQ(pred->rows, want.size());
-      for (size_t i = 0; i < want.size(); ++i) {
-        ASSERT_TRUE(Near(pred->probabilities[2 * i + 1], want[i], 1e-6, 0)) << "row " << i;
-        ASSERT_EQ(pred->labels[i], pred->probabilities[2 * i + 1] > 0.5 ? 1 : 0);
+      if (c.contains("margin")) {
+        auto margin = m->PredictMargin(f.x);
+        ASSERT_TRUE(margin.ok());
+        const std::vector<double> want_m = c.at("margin").get<std::vector<double>>();
+        ASSERT_EQ(margin->size(), want_m.size());
+        for (size_t i = 0; i < want_m.size(); ++i) {
+          ASSERT_TRUE(Near((*margin)[i], want_m[i], 1e-6, 1e-6)) << "value " << i;
+        }
       }
-    } else {
-      ASSERT_EQ(pred->probabilities.size(), want.size());
-      for (size_t i = 0; i < want.size(); ++i) {
-        ASSERT_TRUE(Near(pred->probabilities[i], want[i], 1e-6, 0)) << "value " << i;
+      if (scoring) {
+        EXPECT_EQ(m->Save().status().code(), StatusCode::kFailedPrecondition);
+      } else if (c.contains("best_iteration")) {
+        // The saved model holds exactly the trees of rounds 0..best_iteration.
+        auto saved = m->Save();
+        ASSERT_TRUE(saved.ok());
+        auto j = core::ParseJson(*saved, "saved");
+        ASSERT_TRUE(j.ok());
+        const size_t trees = (*j)["model"]["learner"]["gradient_booster"]["model"]["trees"].size();
+        EXPECT_EQ(trees, c.at("best_iteration").get<size_t>() + 1);
       }
+      ++checked;
     }
-    if (c.contains("margin")) {
-      auto margin = m->PredictMargin(f.x);
-      ASSERT_TRUE(margin.ok());
-      const std::vector<double> want_m = c.at("margin").get<std::vector<double>>();
-      ASSERT_EQ(margin->size(), want_m.size());
-      for (size_t i = 0; i < want_m.size(); ++i) {
-        ASSERT_TRUE(Near((*margin)[i], want_m[i], 1e-6, 1e-6)) << "value " << i;
-      }
-    }
-    if (c.contains("best_iteration")) {
-      // The saved model holds exactly the trees of rounds 0..best_iteration.
-      auto saved = m->Save();
-      ASSERT_TRUE(saved.ok());
-      auto j = core::ParseJson(*saved, "saved");
-      ASSERT_TRUE(j.ok());
-      const size_t trees = (*j)["model"]["learner"]["gradient_booster"]["model"]["trees"].size();
-      EXPECT_EQ(trees, c.at("best_iteration").get<size_t>() + 1);
-    }
-    ++checked;
-  }
-  EXPECT_GE(checked, 3);
+  EXPECT_GE(checked, 6);
 }
 
 TEST_P(XgbFamiliesTest, ShapContributionsSumToTheMargin) {

@@ -10,13 +10,20 @@ namespace mlpipe::models {
 
 namespace {
 
+// A fitted tree ensemble. Compiled (the usual form): the trees are a
+// TreeEnsemblePredictor built from XGBoost's JSON model, which is also what
+// Save writes. For scoring only (FitOptions::for_scoring): no JSON and no
+// predictor; XGBoost's in-place prediction scores whole batches.
 class XgbModel final : public Model {
  public:
   XgbModel(ModelInfo info, XgbBooster booster, TreeEnsemblePredictor predictor, core::Json json)
       : info_(std::move(info)),
         booster_(std::move(booster)),
         predictor_(std::move(predictor)),
-        json_(std::move(json)) {}
+        json_(std::move(json)),
+        compiled_(true) {}
+  XgbModel(ModelInfo info, XgbBooster booster)
+      : info_(std::move(info)), booster_(std::move(booster)), compiled_(false) {}
 
   std::string_view name() const override { return info_.family; }
   Task task() const override { return info_.task; }
@@ -25,6 +32,10 @@ class XgbModel final : public Model {
 
   Result<std::vector<double>> PredictMargin(const table::DenseMatrix& x) const override {
     MLPIPE_RETURN_IF_ERROR(CheckColumns(x, info_.feature_names, info_.family));
+    if (!compiled_) {
+      MLPIPE_ASSIGN_OR_RETURN(std::vector<float> m, BoosterPredict(x, XgbPredictType::kMargin));
+      return std::vector<double>(m.begin(), m.end());
+    }
     const size_t k = predictor_.num_outputs();
     std::vector<float> m(k);
     std::vector<double> out(x.rows * k);
@@ -41,14 +52,23 @@ class XgbModel final : public Model {
     p.task = info_.task;
     p.rows = x.rows;
     p.num_classes = info_.num_classes;
-    const size_t k = predictor_.num_outputs();
-    std::vector<float> out(k);
+    const size_t k = num_outputs();
     if (info_.task == Task::kRegression)
       p.values.resize(x.rows);
     else
       p.probabilities.resize(x.rows * info_.num_classes);
+    std::vector<float> batch;
+    if (!compiled_) {
+      MLPIPE_ASSIGN_OR_RETURN(batch, BoosterPredict(x, XgbPredictType::kValue));
+    }
+    std::vector<float> row_out(k);
     for (size_t r = 0; r < x.rows; ++r) {
-      predictor_.Predict(x.row(r), out.data());
+      const float* out = row_out.data();
+      if (compiled_) {
+        predictor_.Predict(x.row(r), row_out.data());
+      } else {
+        out = batch.data() + r * k;
+      }
       if (info_.task == Task::kRegression) {
         p.values[r] = out[0];
       } else if (info_.task == Task::kBinary) {
@@ -87,18 +107,40 @@ class XgbModel final : public Model {
     return e;
   }
 
-  Result<std::string> Save() const override { return SaveEnvelope(info_, json_); }
+  Result<std::string> Save() const override {
+    if (!compiled_) {
+      return FailedPreconditionError(info_.family +
+                                     ": a model fitted for scoring only cannot be saved");
+    }
+    return SaveEnvelope(info_, json_);
+  }
 
  private:
+  size_t num_outputs() const {
+    return info_.task == Task::kMulticlass ? info_.num_classes : size_t{1};
+  }
+
+  // XGBoost's own prediction of every row: rows x num_outputs().
+  Result<std::vector<float>> BoosterPredict(const table::DenseMatrix& x,
+                                            XgbPredictType type) const {
+    MLPIPE_ASSIGN_OR_RETURN(std::vector<float> v,
+                            booster_.PredictDense(x.values.data(), x.rows, x.cols, type));
+    if (v.size() != x.rows * num_outputs()) {
+      return InternalError(info_.family + ": xgboost predicted " + std::to_string(v.size()) +
+                           " values for " + std::to_string(x.rows) + " rows");
+    }
+    return v;
+  }
+
   ModelInfo info_;
   XgbBooster booster_;
   TreeEnsemblePredictor predictor_;
   core::Json json_;  // XGBoost's JSON model, as saved
+  bool compiled_;
 };
 
 // Builds the model from XGBoost's JSON model text, checking it against info.
-Result<std::unique_ptr<Model>> Assemble(ModelInfo info, XgbBooster booster,
-                                        const core::Json& json) {
+Result<std::unique_ptr<Model>> Assemble(ModelInfo info, XgbBooster booster, core::Json json) {
   MLPIPE_ASSIGN_OR_RETURN(TreeEnsemblePredictor predictor,
                           TreeEnsemblePredictor::FromXgboostJson(json));
   const size_t outputs = info.task == Task::kMulticlass ? info.num_classes : 1;
@@ -113,7 +155,7 @@ Result<std::unique_ptr<Model>> Assemble(ModelInfo info, XgbBooster booster,
                          " outputs) does not match the model's task and features");
   }
   return std::unique_ptr<Model>(
-      new XgbModel(std::move(info), std::move(booster), std::move(predictor), json));
+      new XgbModel(std::move(info), std::move(booster), std::move(predictor), std::move(json)));
 }
 
 std::vector<float> Copy(std::span<const float> s) { return {s.begin(), s.end()}; }
@@ -185,13 +227,16 @@ Result<std::unique_ptr<Model>> FitXgb(ModelInfo info, const Dataset& train,
       MLPIPE_ASSIGN_OR_RETURN(booster, booster.Slice(best_iter + 1));
     }
   }
+  if (options.for_scoring) {
+    return std::unique_ptr<Model>(new XgbModel(std::move(info), std::move(booster)));
+  }
   MLPIPE_ASSIGN_OR_RETURN(std::string text, booster.SaveJson());
   MLPIPE_ASSIGN_OR_RETURN(core::Json json, core::ParseJson(text, info.family + " xgboost model"));
   // Reload from the saved form, so the fitted model is exactly what a load
   // gives (training-only state such as the caches is dropped).
   MLPIPE_ASSIGN_OR_RETURN(XgbBooster loaded, XgbBooster::Load(text));
   MLPIPE_RETURN_IF_ERROR(loaded.SetParam("nthread", "1"));  // explanations: one row at a time
-  return Assemble(std::move(info), std::move(loaded), json);
+  return Assemble(std::move(info), std::move(loaded), std::move(json));
 }
 
 Result<std::unique_ptr<Model>> LoadXgb(const core::Json& saved) {

@@ -47,6 +47,12 @@ struct FitOptions {
   uint64_t seed = 0;                    // every random choice derives from it
   int nthread = 1;                      // training threads (>= 1); never changes the result
   const Dataset* validation = nullptr;  // optional; enables early stopping where supported
+  // The model will only predict batches and then be discarded (a
+  // cross-validation fold): a family may skip what saving, explaining and
+  // fast single-row scoring need (the tree families keep XGBoost's booster and
+  // predict with it instead of compiling the trees). Save() then fails.
+  // Predictions are the same either way.
+  bool for_scoring = false;
 };
 
 // Predictions for a batch of rows.
