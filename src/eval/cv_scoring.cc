@@ -152,33 +152,38 @@ Result<double> ScorePredictions(std::string_view metric, const Target& truth,
   return ComputeMetric(*def, MakeMetricInput(truth, predicted, scratch));
 }
 
-Result<CvScores> CrossValidate(const std::vector<PreparedFold>& folds, std::string_view family,
-                               const models::HyperParams& params,
-                               const std::vector<std::string>& metrics, uint64_t seed,
-                               int nthread) {
+Result<FoldScore> ScoreFold(const PreparedFold& fold, std::string_view family,
+                            const models::HyperParams& params,
+                            const std::vector<std::string>& metrics, uint64_t seed, int nthread) {
+  models::Dataset train{&fold.train_x, fold.train_y.labels, {}};
+  models::FitOptions options;
+  options.task = fold.train_y.task;
+  options.num_classes =
+      fold.train_y.task == models::Task::kRegression ? 0 : fold.train_y.num_classes();
+  options.params = params;
+  options.seed = seed;
+  options.nthread = nthread;
+  options.for_scoring = true;  // predicts this fold's rows, then is dropped
+  FoldScore out;
+  auto start = std::chrono::steady_clock::now();
+  MLPIPE_ASSIGN_OR_RETURN(auto model, models::FitModel(family, train, options));
+  out.fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  MLPIPE_ASSIGN_OR_RETURN(models::Predictions pred, model->Predict(fold.valid_x));
+  for (const std::string& m : metrics) {
+    MLPIPE_ASSIGN_OR_RETURN(double v, ScorePredictions(m, fold.valid_y, pred));
+    out.values.push_back(v);
+  }
+  return out;
+}
+
+Result<CvScores> SummarizeFolds(const std::vector<std::string>& metrics,
+                                const std::vector<Result<FoldScore>>& folds) {
   CvScores out;
   for (const auto& m : metrics) out.metrics.push_back({m, 0, 0, {}});
   for (size_t f = 0; f < folds.size(); ++f) {
-    const PreparedFold& fold = folds[f];
-    models::Dataset train{&fold.train_x, fold.train_y.labels, {}};
-    models::FitOptions options;
-    options.task = fold.train_y.task;
-    options.num_classes =
-        fold.train_y.task == models::Task::kRegression ? 0 : fold.train_y.num_classes();
-    options.params = params;
-    options.seed = seed;
-    options.nthread = nthread;
-    options.for_scoring = true;  // predicts this fold's rows, then is dropped
-    auto start = std::chrono::steady_clock::now();
-    MLPIPE_ASSIGN_OR_RETURN(auto model, models::FitModel(family, train, options));
-    out.fit_seconds +=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    MLPIPE_ASSIGN_OR_RETURN(models::Predictions pred, model->Predict(fold.valid_x));
-    for (auto& m : out.metrics) {
-      auto v = ScorePredictions(m.name, fold.valid_y, pred);
-      if (!v.ok()) return v.status().WithContext(fmt::format("fold {}", f + 1));
-      m.folds.push_back(*v);
-    }
+    if (!folds[f].ok()) return folds[f].status().WithContext(fmt::format("fold {}", f + 1));
+    out.fit_seconds += folds[f]->fit_seconds;
+    for (size_t i = 0; i < metrics.size(); ++i) out.metrics[i].folds.push_back(folds[f]->values[i]);
   }
   for (auto& m : out.metrics) {
     double n = static_cast<double>(m.folds.size());
@@ -188,6 +193,18 @@ Result<CvScores> CrossValidate(const std::vector<PreparedFold>& folds, std::stri
     m.std = m.folds.size() > 1 ? std::sqrt(ss / (n - 1)) : 0;
   }
   return out;
+}
+
+Result<CvScores> CrossValidate(const std::vector<PreparedFold>& folds, std::string_view family,
+                               const models::HyperParams& params,
+                               const std::vector<std::string>& metrics, uint64_t seed,
+                               int nthread) {
+  std::vector<Result<FoldScore>> scores;
+  for (const PreparedFold& fold : folds) {
+    scores.push_back(ScoreFold(fold, family, params, metrics, seed, nthread));
+    if (!scores.back().ok()) break;
+  }
+  return SummarizeFolds(metrics, scores);
 }
 
 }  // namespace mlpipe::eval

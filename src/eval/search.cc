@@ -2,10 +2,12 @@
 #include "mlpipe/eval/search.h"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -90,27 +92,42 @@ class Runner {
       t.row_fraction = fraction;
       trials.push_back(std::move(t));
     }
-    const bool parallel =
-        options_.pool != nullptr && options_.pool->size() > 1 && configs.size() > 1;
+    // One task per (trial, fold), trials in order: finer pieces than whole
+    // trials keep both cores busy to the end of the rung. The fold that
+    // completes a trial summarises and reports it. Every fit is
+    // single-threaded when tasks run in parallel, so results do not depend
+    // on the schedule.
+    const size_t k = folds.size();
+    const size_t tasks = configs.size() * k;
+    const bool parallel = options_.pool != nullptr && options_.pool->size() > 1 && tasks > 1;
     const int nthread = parallel ? 1 : std::max(1, options_.nthread);
+    std::vector<Result<FoldScore>> scores(tasks, Result<FoldScore>(FoldScore{}));
+    std::unique_ptr<std::atomic<size_t>[]> left(new std::atomic<size_t>[configs.size()]);
+    for (size_t i = 0; i < configs.size(); ++i) left[i] = k;
     auto run = [&](size_t begin, size_t end) {
-      for (size_t i = begin; i < end; ++i) {
+      for (size_t task = begin; task < end; ++task) {
+        const size_t i = task / k;
         Trial& t = trials[first + i];
-        auto scores =
-            CrossValidate(folds, family_, t.params, problem_.metrics, options_.seed, nthread);
-        if (scores.ok()) {
-          t.metrics = std::move(scores->metrics);
-          t.fit_seconds = scores->fit_seconds;
+        scores[task] =
+            ScoreFold(folds[task % k], family_, t.params, problem_.metrics, options_.seed, nthread);
+        if (left[i].fetch_sub(1) != 1) continue;
+        std::vector<Result<FoldScore>> mine(
+            scores.begin() + static_cast<std::ptrdiff_t>(i * k),
+            scores.begin() + static_cast<std::ptrdiff_t>(i * k + k));
+        auto summary = SummarizeFolds(problem_.metrics, mine);
+        if (summary.ok()) {
+          t.metrics = std::move(summary->metrics);
+          t.fit_seconds = summary->fit_seconds;
         } else {
-          t.error = scores.status().message();
+          t.error = summary.status().message();
         }
         Report(t);
       }
     };
     if (parallel) {
-      options_.pool->ParallelFor(configs.size(), run, configs.size());
+      options_.pool->ParallelFor(tasks, run, tasks);
     } else {
-      run(0, configs.size());
+      run(0, tasks);
     }
     std::vector<size_t> ids(configs.size());
     for (size_t i = 0; i < ids.size(); ++i) ids[i] = first + i;

@@ -147,6 +147,20 @@ struct CvScores {
   double fit_seconds = 0;            // summed over folds
 };
 
+// One fold's part of CrossValidate: each metric's value on the fold's
+// validation rows, and the fit's wall time.
+struct FoldScore {
+  std::vector<double> values;  // in the order of the metrics
+  double fit_seconds = 0;
+};
+Result<FoldScore> ScoreFold(const PreparedFold& fold, std::string_view family,
+                            const models::HyperParams& params,
+                            const std::vector<std::string>& metrics, uint64_t seed, int nthread);
+// The scores of every fold (in fold order) summarised as CrossValidate does;
+// the first failed fold's error, naming it, if any failed.
+Result<CvScores> SummarizeFolds(const std::vector<std::string>& metrics,
+                                const std::vector<Result<FoldScore>>& folds);
+
 // Fits `family` with `params` on each prepared fold and scores its validation
 // rows with every metric. Fits use `seed` and `nthread` threads.
 Result<CvScores> CrossValidate(const std::vector<PreparedFold>& folds, std::string_view family,
