@@ -40,11 +40,8 @@ void Progress::Add(uint64_t done) {
 
 void Progress::SetNote(std::string note) {
   if (!enabled_) return;
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    note_ = std::move(note);
-  }
-  Draw(false);
+  std::lock_guard<std::mutex> l(mu_);
+  note_ = std::move(note);
 }
 
 void Progress::Finish() {

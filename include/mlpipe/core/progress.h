@@ -22,7 +22,8 @@ class Progress {
   Progress& operator=(const Progress&) = delete;
 
   void Add(uint64_t done);
-  // A short text shown after the figures (e.g. "best 0.812").
+  // A short text shown after the figures (e.g. "best 0.812") from the next
+  // draw on: set it before the Add() that it goes with.
   void SetNote(std::string note);
   void Finish();
 
