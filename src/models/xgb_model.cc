@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <mutex>
+#include <optional>
 
 #include "mlpipe/models/tree_predictor.h"
 #include "xgb_booster.h"
@@ -12,13 +14,13 @@ namespace {
 
 // A fitted tree ensemble. Compiled (the usual form): the trees are a
 // TreeEnsemblePredictor built from XGBoost's JSON model, which is also what
-// Save writes. For scoring only (FitOptions::for_scoring): no JSON and no
-// predictor; XGBoost's in-place prediction scores whole batches.
+// Save writes; an XGBoost booster is loaded from that JSON only when first
+// needed (SHAP explanations). For scoring only (FitOptions::for_scoring): no
+// JSON and no predictor; the trained booster scores whole batches.
 class XgbModel final : public Model {
  public:
-  XgbModel(ModelInfo info, XgbBooster booster, TreeEnsemblePredictor predictor, core::Json json)
+  XgbModel(ModelInfo info, TreeEnsemblePredictor predictor, core::Json json)
       : info_(std::move(info)),
-        booster_(std::move(booster)),
         predictor_(std::move(predictor)),
         json_(std::move(json)),
         compiled_(true) {}
@@ -88,8 +90,9 @@ class XgbModel final : public Model {
       return OutOfRangeError(info_.family + ": row " + std::to_string(row) + " of " +
                              std::to_string(x.rows));
     }
+    MLPIPE_ASSIGN_OR_RETURN(const XgbBooster* booster, Booster());
     MLPIPE_ASSIGN_OR_RETURN(std::vector<float> c,
-                            booster_.PredictContributions(x.row(row), 1, x.cols));
+                            booster->PredictContributions(x.row(row), 1, x.cols));
     Explanation e;
     e.num_outputs = num_outputs();
     e.num_features = x.cols;
@@ -124,7 +127,7 @@ class XgbModel final : public Model {
   Result<std::vector<float>> BoosterPredict(const table::DenseMatrix& x,
                                             XgbPredictType type) const {
     MLPIPE_ASSIGN_OR_RETURN(std::vector<float> v,
-                            booster_.PredictDense(x.values.data(), x.rows, x.cols, type));
+                            booster_->PredictDense(x.values.data(), x.rows, x.cols, type));
     if (v.size() != x.rows * num_outputs()) {
       return InternalError(info_.family + ": xgboost predicted " + std::to_string(v.size()) +
                            " values for " + std::to_string(x.rows) + " rows");
@@ -133,14 +136,29 @@ class XgbModel final : public Model {
   }
 
   ModelInfo info_;
-  XgbBooster booster_;
+  // XGBoost's booster: the trained one (scoring only), else loaded on first use.
+  Result<const XgbBooster*> Booster() const {
+    std::call_once(booster_once_, [this] {
+      if (booster_.has_value()) return;
+      auto loaded = XgbBooster::Load(json_.dump());
+      if (loaded.ok()) loaded_status_ = loaded->SetParam("nthread", "1");  // one row at a time
+      if (!loaded.ok()) loaded_status_ = loaded.status();
+      if (loaded_status_.ok()) booster_.emplace(*std::move(loaded));
+    });
+    if (!loaded_status_.ok()) return loaded_status_;
+    return &*booster_;
+  }
+
+  mutable std::optional<XgbBooster> booster_;
+  mutable std::once_flag booster_once_;
+  mutable Status loaded_status_;
   TreeEnsemblePredictor predictor_;
   core::Json json_;  // XGBoost's JSON model, as saved
   bool compiled_;
 };
 
 // Builds the model from XGBoost's JSON model text, checking it against info.
-Result<std::unique_ptr<Model>> Assemble(ModelInfo info, XgbBooster booster, core::Json json) {
+Result<std::unique_ptr<Model>> Assemble(ModelInfo info, core::Json json) {
   MLPIPE_ASSIGN_OR_RETURN(TreeEnsemblePredictor predictor,
                           TreeEnsemblePredictor::FromXgboostJson(json));
   const size_t outputs = info.task == Task::kMulticlass ? info.num_classes : 1;
@@ -155,7 +173,7 @@ Result<std::unique_ptr<Model>> Assemble(ModelInfo info, XgbBooster booster, core
                          " outputs) does not match the model's task and features");
   }
   return std::unique_ptr<Model>(
-      new XgbModel(std::move(info), std::move(booster), std::move(predictor), std::move(json)));
+      new XgbModel(std::move(info), std::move(predictor), std::move(json)));
 }
 
 std::vector<float> Copy(std::span<const float> s) { return {s.begin(), s.end()}; }
@@ -232,20 +250,16 @@ Result<std::unique_ptr<Model>> FitXgb(ModelInfo info, const Dataset& train,
   }
   MLPIPE_ASSIGN_OR_RETURN(std::string text, booster.SaveJson());
   MLPIPE_ASSIGN_OR_RETURN(core::Json json, core::ParseJson(text, info.family + " xgboost model"));
-  // Reload from the saved form, so the fitted model is exactly what a load
-  // gives (training-only state such as the caches is dropped).
-  MLPIPE_ASSIGN_OR_RETURN(XgbBooster loaded, XgbBooster::Load(text));
-  MLPIPE_RETURN_IF_ERROR(loaded.SetParam("nthread", "1"));  // explanations: one row at a time
-  return Assemble(std::move(info), std::move(loaded), std::move(json));
+  // The model is its saved form: what Save writes and Load reads back, with
+  // no training state (the trained booster and its caches are dropped here).
+  return Assemble(std::move(info), std::move(json));
 }
 
 Result<std::unique_ptr<Model>> LoadXgb(const core::Json& saved) {
   MLPIPE_ASSIGN_OR_RETURN(ModelInfo info, ReadEnvelope(saved));
   const core::Json& json = saved["model"];
   if (!json.is_object()) return DataLossError(info.family + ": \"model\" is not an object");
-  MLPIPE_ASSIGN_OR_RETURN(XgbBooster booster, XgbBooster::Load(json.dump()));
-  MLPIPE_RETURN_IF_ERROR(booster.SetParam("nthread", "1"));
-  return Assemble(std::move(info), std::move(booster), json);
+  return Assemble(std::move(info), json);
 }
 
 }  // namespace mlpipe::models
