@@ -10,31 +10,20 @@ namespace {
 
 constexpr std::string_view kName = "rf";
 
-class ForestEstimator final : public Estimator {
- public:
-  std::string_view name() const override { return kName; }
-
-  Result<std::unique_ptr<Model>> Fit(const Dataset& train,
-                                     const FitOptions& options) const override {
-    MLPIPE_ASSIGN_OR_RETURN(ResolvedParams p, PrepareFit(kName, train, options, true));
-    XgbTrainPlan plan;
-    plan.rounds = 1;
-    plan.params = {
-        {"num_parallel_tree", std::to_string(p.Int("n_estimators"))},
-        {"max_depth", std::to_string(p.Int("max_depth"))},
-        {"eta", "1"},
-        {"subsample", XgbNumber(p.Float("subsample"))},
-        {"colsample_bynode", XgbNumber(p.Float("colsample_bynode"))},
-        {"min_child_weight", XgbNumber(p.Float("min_child_weight"))},
-        {"reg_lambda", XgbNumber(p.Float("reg_lambda"))},
-    };
-    return FitXgb(MakeInfo(kName, train, options, p), train, options, plan);
-  }
-
-  Result<std::unique_ptr<Model>> Load(const core::Json& saved) const override {
-    return LoadXgb(saved);
-  }
-};
+XgbTrainPlan Plan(const ResolvedParams& p) {
+  XgbTrainPlan plan;
+  plan.rounds = 1;
+  plan.params = {
+      {"num_parallel_tree", std::to_string(p.Int("n_estimators"))},
+      {"max_depth", std::to_string(p.Int("max_depth"))},
+      {"eta", "1"},
+      {"subsample", XgbNumber(p.Float("subsample"))},
+      {"colsample_bynode", XgbNumber(p.Float("colsample_bynode"))},
+      {"min_child_weight", XgbNumber(p.Float("min_child_weight"))},
+      {"reg_lambda", XgbNumber(p.Float("reg_lambda"))},
+  };
+  return plan;
+}
 
 }  // namespace
 
@@ -90,7 +79,7 @@ ModelFamily RfFamily() {
           },
       .interpretable = false,
       .tasks = {Task::kBinary, Task::kMulticlass, Task::kRegression},
-      .factory = [] { return std::unique_ptr<Estimator>(new ForestEstimator()); },
+      .factory = [] { return NewXgbEstimator(kName, Plan); },
   };
 }
 

@@ -8,31 +8,20 @@ namespace {
 
 constexpr std::string_view kName = "gbdt";
 
-class GbdtEstimator final : public Estimator {
- public:
-  std::string_view name() const override { return kName; }
-
-  Result<std::unique_ptr<Model>> Fit(const Dataset& train,
-                                     const FitOptions& options) const override {
-    MLPIPE_ASSIGN_OR_RETURN(ResolvedParams p, PrepareFit(kName, train, options, true));
-    XgbTrainPlan plan;
-    plan.rounds = static_cast<int>(p.Int("n_estimators"));
-    plan.early_stopping_rounds = static_cast<int>(p.Int("early_stopping_rounds"));
-    plan.params = {
-        {"max_depth", std::to_string(p.Int("max_depth"))},
-        {"eta", XgbNumber(p.Float("learning_rate"))},
-        {"subsample", XgbNumber(p.Float("subsample"))},
-        {"colsample_bytree", XgbNumber(p.Float("colsample_bytree"))},
-        {"min_child_weight", XgbNumber(p.Float("min_child_weight"))},
-        {"reg_lambda", XgbNumber(p.Float("reg_lambda"))},
-    };
-    return FitXgb(MakeInfo(kName, train, options, p), train, options, plan);
-  }
-
-  Result<std::unique_ptr<Model>> Load(const core::Json& saved) const override {
-    return LoadXgb(saved);
-  }
-};
+XgbTrainPlan Plan(const ResolvedParams& p) {
+  XgbTrainPlan plan;
+  plan.rounds = static_cast<int>(p.Int("n_estimators"));
+  plan.early_stopping_rounds = static_cast<int>(p.Int("early_stopping_rounds"));
+  plan.params = {
+      {"max_depth", std::to_string(p.Int("max_depth"))},
+      {"eta", XgbNumber(p.Float("learning_rate"))},
+      {"subsample", XgbNumber(p.Float("subsample"))},
+      {"colsample_bytree", XgbNumber(p.Float("colsample_bytree"))},
+      {"min_child_weight", XgbNumber(p.Float("min_child_weight"))},
+      {"reg_lambda", XgbNumber(p.Float("reg_lambda"))},
+  };
+  return plan;
+}
 
 }  // namespace
 
@@ -124,7 +113,7 @@ ModelFamily GbdtFamily() {
           },
       .interpretable = false,
       .tasks = {Task::kBinary, Task::kMulticlass, Task::kRegression},
-      .factory = [] { return std::unique_ptr<Estimator>(new GbdtEstimator()); },
+      .factory = [] { return NewXgbEstimator(kName, Plan); },
   };
 }
 

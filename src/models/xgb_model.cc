@@ -178,7 +178,33 @@ Result<std::unique_ptr<Model>> Assemble(ModelInfo info, core::Json json) {
 
 std::vector<float> Copy(std::span<const float> s) { return {s.begin(), s.end()}; }
 
+class XgbEstimator final : public Estimator {
+ public:
+  XgbEstimator(std::string_view name, XgbPlanFn plan) : name_(name), plan_(plan) {}
+
+  std::string_view name() const override { return name_; }
+
+  Result<std::unique_ptr<Model>> Fit(const Dataset& train,
+                                     const FitOptions& options) const override {
+    MLPIPE_ASSIGN_OR_RETURN(ResolvedParams p, PrepareFit(name_, train, options, true));
+    const XgbTrainPlan plan = plan_(p);
+    return FitXgb(MakeInfo(name_, train, options, p), train, options, plan);
+  }
+
+  Result<std::unique_ptr<Model>> Load(const core::Json& saved) const override {
+    return LoadXgb(saved);
+  }
+
+ private:
+  std::string_view name_;
+  XgbPlanFn plan_;
+};
+
 }  // namespace
+
+std::unique_ptr<Estimator> NewXgbEstimator(std::string_view name, XgbPlanFn plan) {
+  return std::make_unique<XgbEstimator>(name, plan);
+}
 
 std::string XgbNumber(double v) {
   char buf[64];

@@ -1,10 +1,12 @@
 // XgbModel: a fitted XGBoost tree ensemble (families gbdt, rf and tree). It
 // predicts with the compiled TreeEnsemblePredictor and explains with
-// XGBoost's SHAP contributions. Internal to src/models.
+// XGBoost's SHAP contributions. Also the one Estimator of those families,
+// which differ only in their training plan. Internal to src/models.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -32,5 +34,12 @@ Result<std::unique_ptr<Model>> LoadXgb(const core::Json& saved);
 
 // A number as XGBoost reads a parameter: shortest round-trip text.
 std::string XgbNumber(double v);
+
+// How a family turns its resolved hyperparameters into a training plan.
+using XgbPlanFn = XgbTrainPlan (*)(const ResolvedParams& p);
+
+// The Estimator of an XGBoost family `name` (a string with static storage):
+// PrepareFit, `plan`, FitXgb; Load is LoadXgb.
+std::unique_ptr<Estimator> NewXgbEstimator(std::string_view name, XgbPlanFn plan);
 
 }  // namespace mlpipe::models
