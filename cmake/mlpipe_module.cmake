@@ -3,7 +3,8 @@
 # Declares the static library mlpipe_<NAME> (alias mlpipe::<NAME>) from an
 # explicit source list, public headers under include/, and, when TESTS are
 # given, the unit-test binary <NAME>_tests whose tests carry the CTest label
-# "unit". Tests find their fixture files through MLPIPE_SOURCE_DIR.
+# "unit". Tests find their fixture files through MLPIPE_SOURCE_DIR and may
+# use tests/support (golden-value JSON files, relative comparison).
 #
 # `unit_tests` builds exactly what the "unit" tests run: every <NAME>_tests
 # binary, plus whatever a unit test launches by TARGET_FILE (added where that
@@ -24,7 +25,7 @@ function(mlpipe_module name)
   if(MLPIPE_BUILD_TESTS AND M_TESTS)
     add_executable(${name}_tests ${M_TESTS})
     target_link_libraries(${name}_tests PRIVATE mlpipe_${name} ${M_TEST_DEPS}
-      GTest::gtest_main GTest::gmock)
+      mlpipe_test_support GTest::gtest_main GTest::gmock)
     target_include_directories(${name}_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
     target_compile_definitions(${name}_tests PRIVATE
       MLPIPE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

@@ -9,18 +9,21 @@
 
 #include <gtest/gtest.h>
 
+#include "json_fixture.h"
 #include "mlpipe/core/json_util.h"
 #include "mlpipe/eval/metric_input.h"
 
 namespace mlpipe::eval::testing {
 
 // The parsed src/eval/testdata/<name>.json; fails the test when missing.
-core::Json LoadFixture(const std::string& name);
+inline core::Json LoadFixture(const std::string& name) {
+  return test_support::LoadJsonFixture("eval", name);
+}
 
-// A JSON number, or NaN for null.
-double Num(const core::Json& j);
-std::vector<double> Doubles(const core::Json& j);
-std::vector<int32_t> Ints(const core::Json& j);
+using test_support::Doubles;
+using test_support::Ints;
+using test_support::Num;
+using test_support::RelNear;
 
 // One model's classification predictions on a fixture's rows.
 struct ClassificationCase {
@@ -43,10 +46,4 @@ struct RegressionCase {
 };
 RegressionCase LoadRegression();
 
-// |actual - expected| <= rel * max(|expected|, 1e-300); NaN matches NaN only.
-::testing::AssertionResult RelNear(double actual, double expected, double rel);
-
 }  // namespace mlpipe::eval::testing
-
-#define EXPECT_REL(actual, expected, rel) \
-  EXPECT_TRUE(::mlpipe::eval::testing::RelNear((actual), (expected), (rel)))

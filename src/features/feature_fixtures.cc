@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "json_fixture.h"
 #include "mlpipe/core/env.h"
 #include "mlpipe/core/random.h"
 #include "mlpipe/table/csv.h"
@@ -16,15 +17,8 @@
 namespace mlpipe::features::testing {
 
 const core::Json& Reference() {
-  static const core::Json* doc = [] {
-    const std::string path =
-        std::string(MLPIPE_SOURCE_DIR) + "/src/features/testdata/reference.json";
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto parsed = core::ParseJson(ss.str(), path);
-    return new core::Json(parsed.ok() ? *parsed : core::Json::object());
-  }();
+  static const core::Json* doc =
+      new core::Json(test_support::LoadJsonFixture("features", "reference"));
   if (!doc->contains("cases")) ADD_FAILURE() << "cannot read reference.json";
   return *doc;
 }

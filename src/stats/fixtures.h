@@ -1,29 +1,21 @@
-// Test support: loads the golden case files of src/stats/testdata (written by
-// make_fixtures.py from scipy) and compares doubles relatively.
+// Test support: the golden case files of src/stats/testdata (written by
+// make_fixtures.py from scipy), through tests/support.
 #pragma once
 
-#include <cstdint>
 #include <string>
-#include <vector>
 
-#include <gtest/gtest.h>
-
-#include "mlpipe/core/json_util.h"
+#include "json_fixture.h"
 
 namespace mlpipe::stats::testing {
 
 // The parsed src/stats/testdata/<name>.json; fails the test when missing.
-core::Json LoadFixture(const std::string& name);
+inline core::Json LoadFixture(const std::string& name) {
+  return test_support::LoadJsonFixture("stats", name);
+}
 
-// A JSON number, or NaN for null.
-double Num(const core::Json& j);
-std::vector<double> Doubles(const core::Json& j);
-std::vector<int32_t> Ints(const core::Json& j);
-
-// |actual - expected| <= rel * max(|expected|, 1e-300); NaN matches NaN only.
-::testing::AssertionResult RelNear(double actual, double expected, double rel);
+using test_support::Doubles;
+using test_support::Ints;
+using test_support::Num;
+using test_support::RelNear;
 
 }  // namespace mlpipe::stats::testing
-
-#define EXPECT_REL(actual, expected, rel) \
-  EXPECT_TRUE(::mlpipe::stats::testing::RelNear((actual), (expected), (rel)))

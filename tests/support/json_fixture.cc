@@ -1,15 +1,17 @@
-#include "fixtures.h"
+#include "json_fixture.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iomanip>
 #include <limits>
 #include <sstream>
 
-namespace mlpipe::stats::testing {
+namespace mlpipe::test_support {
 
-core::Json LoadFixture(const std::string& name) {
-  const std::string path = std::string(MLPIPE_SOURCE_DIR) + "/src/stats/testdata/" + name + ".json";
+core::Json LoadJsonFixture(const std::string& module, const std::string& name) {
+  const std::string path =
+      std::string(MLPIPE_SOURCE_DIR) + "/src/" + module + "/testdata/" + name + ".json";
   std::ifstream in(path);
   if (!in) {
     ADD_FAILURE() << "cannot open " << path;
@@ -58,4 +60,4 @@ std::vector<int32_t> Ints(const core::Json& j) {
          << ")";
 }
 
-}  // namespace mlpipe::stats::testing
+}  // namespace mlpipe::test_support
