@@ -122,8 +122,9 @@ Result<StepFiles> IngestRun(StepContext& ctx) {
     MLPIPE_RETURN_IF_ERROR(table::WriteCsv(ctx.env, safe, temp));
     path = temp;
   }
+  // The version's source is the spec's file, also when its protected copy is stored.
   auto added = store::AddDataFile(ctx.env, ctx.meta(), ctx.objects(), path, SourceName(*ctx.spec),
-                                  ctx.options->actor);
+                                  ctx.options->actor, ctx.spec->TrainingDataPath());
   if (!temp.empty()) (void)ctx.env->DeleteFile(temp);
   if (!added.ok()) return added.status();
   out.summary = VersionSummary(added->version, added->existed);

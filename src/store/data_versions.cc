@@ -132,7 +132,8 @@ Status CheckName(const std::string& name) {
 
 Result<AddedData> AddDataFile(core::Env* env, MetadataStore& meta, ObjectStore& objects,
                               const std::string& path, const std::string& name,
-                              const std::string& actor, uint64_t exact_summary_bytes) {
+                              const std::string& actor, const std::string& source,
+                              uint64_t exact_summary_bytes) {
   MLPIPE_RETURN_IF_ERROR(CheckName(name));
   if (!env->FileExists(path)) return NotFoundError(path + ": no such file");
   if (env->IsDirectory(path)) return InvalidArgumentError(path + ": is a folder, not a file");
@@ -148,8 +149,9 @@ Result<AddedData> AddDataFile(core::Env* env, MetadataStore& meta, ObjectStore& 
   if (!put.ok()) return put.status();
   if (!sum.ok()) return sum.status();
 
+  const std::string& origin = source.empty() ? path : source;
   std::error_code ec;
-  const std::string abs = std::filesystem::absolute(path, ec).lexically_normal().string();
+  const std::string abs = std::filesystem::absolute(origin, ec).lexically_normal().string();
   DatasetVersion v;
   v.name = name;
   v.hash = put->hash;
@@ -157,7 +159,7 @@ Result<AddedData> AddDataFile(core::Env* env, MetadataStore& meta, ObjectStore& 
   v.rows = sum->rows;
   v.schema_json = std::move(sum->schema_json);
   v.profile_json = std::move(sum->profile_json);
-  v.source_path = ec ? path : abs;
+  v.source_path = ec ? origin : abs;
   v.created_by = actor;
   AddedData out;
   MLPIPE_ASSIGN_OR_RETURN(out.version, meta.AddDatasetVersion(v, &out.existed, actor));

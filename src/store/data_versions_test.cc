@@ -115,7 +115,8 @@ TEST_F(DataVersions, LargeFileSummarisedFromAPrefixButRowsCountedExactly) {
     if (i % 100 == 0) text += "\n";
   }
   const std::string p = Write("big.csv", text);
-  auto v = AddDataFile(env_, *meta_, *objects_, p, "big", "tester", /*exact_summary_bytes=*/4096);
+  auto v = AddDataFile(env_, *meta_, *objects_, p, "big", "tester", "",
+                       /*exact_summary_bytes=*/4096);
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   EXPECT_EQ(v->version.rows, 3000);
   const core::Json summary = core::Json::parse(v->version.profile_json);

@@ -325,6 +325,12 @@ class PiiTest(unittest.TestCase):
             # The scan sees pseudonymised values, so it would have seen raw ones.
             self.assertIn(pseudonym.encode(), everything)
             self.assertTrue(any(b"bundle" in b or b"email" in b for b in blobs))
+            # The version names the project's file as its source, not the
+            # protected copy that was stored.
+            db = sqlite3.connect(os.path.join(project, ".mlpipe", "meta.db"))
+            sources = [r[0] for r in db.execute("SELECT source_path FROM dataset_versions")]
+            db.close()
+            self.assertEqual(sources, [os.path.join(tmp, "data", "credit-g.csv")])
             # The protected data reproduces too (from its stored version, no key needed).
             p = run(project, "--json", "reproduce", out["run_id"])
             self.assertEqual(p.returncode, 0, p.stdout + p.stderr)

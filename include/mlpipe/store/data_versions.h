@@ -31,11 +31,14 @@ struct AddedData {
   bool existed = false;  // NAME's latest version already had this content
 };
 
+// `source`, when not empty, is the file the data came from when `path` is a
+// copy derived from it (the PII-protected copy of the pipeline's ingest):
+// the version and its lineage name `source`, not the copy, as the source.
 // Errors: NotFound for a missing file; InvalidArgument for a bad NAME or a
 // file the readers refuse (naming file and line).
 Result<AddedData> AddDataFile(core::Env* env, MetadataStore& meta, ObjectStore& objects,
                               const std::string& path, const std::string& name,
-                              const std::string& actor,
+                              const std::string& actor, const std::string& source = "",
                               uint64_t exact_summary_bytes = kExactSummaryBytes);
 
 // Schema and statistics differences between two versions: columns added,
