@@ -33,12 +33,10 @@ class HttpObjectRemote : public ObjectRemote {
     return j["size"].get<uint64_t>();
   }
 
-  Status Push(const std::string& hash, const std::string& path, uint64_t size) override {
+  Status Push(const std::string& hash, core::SequentialFile& in, uint64_t size) override {
     std::lock_guard<std::mutex> l(mu_);
-    core::Env* env = core::Env::Default();
-    MLPIPE_ASSIGN_OR_RETURN(auto in, env->OpenSequential(path));
     if (size <= part_bytes_) {
-      MLPIPE_ASSIGN_OR_RETURN(std::string bytes, ReadPart(*in, size, path));
+      MLPIPE_ASSIGN_OR_RETURN(std::string bytes, ReadPart(in, size, hash));
       return Call("PUT", "/api/v1/objects/" + hash, bytes, "application/octet-stream").status();
     }
     MLPIPE_ASSIGN_OR_RETURN(core::Json begun, Call("POST", "/api/v1/uploads", "{}"));
@@ -48,7 +46,7 @@ class HttpObjectRemote : public ObjectRemote {
     const std::string upload = "/api/v1/uploads/" + begun["upload"].get<std::string>();
     for (uint64_t offset = 0; offset < size; offset += part_bytes_) {
       MLPIPE_ASSIGN_OR_RETURN(std::string part,
-                              ReadPart(*in, std::min(part_bytes_, size - offset), path));
+                              ReadPart(in, std::min(part_bytes_, size - offset), hash));
       MLPIPE_RETURN_IF_ERROR(Call("PUT", upload + "?offset=" + std::to_string(offset), part,
                                   "application/octet-stream")
                                  .status());
@@ -80,15 +78,15 @@ class HttpObjectRemote : public ObjectRemote {
     return core::ParseJson(r.body, Describe() + " reply to " + target);
   }
 
-  // Exactly `n` bytes of `in`; a file that ends early is kDataLoss.
+  // Exactly `n` bytes of `in`; an object that ends early is kDataLoss.
   static Result<std::string> ReadPart(core::SequentialFile& in, uint64_t n,
-                                      const std::string& path) {
+                                      const std::string& hash) {
     std::string out(n, '\0');
     size_t got = 0;
     while (got < n) {
       MLPIPE_ASSIGN_OR_RETURN(size_t k, in.Read(out.data() + got, n - got));
       if (k == 0) {
-        return DataLossError(path + ": the file ended after " + std::to_string(got) +
+        return DataLossError("object " + hash + " ended after " + std::to_string(got) +
                              " of the bytes it was stored with");
       }
       got += k;

@@ -193,7 +193,8 @@ Status ObjectStore::PushToRemote(const PutResult& put) const {
   Result<uint64_t> there = remote_->Size(put.hash);
   if (there.ok() && *there == put.size) return Status::OK();
   if (!there.ok() && there.status().code() != StatusCode::kNotFound) return there.status();
-  return remote_->Push(put.hash, PathOf(put.hash), put.size)
+  MLPIPE_ASSIGN_OR_RETURN(auto in, env_->OpenSequential(PathOf(put.hash)));
+  return remote_->Push(put.hash, *in, put.size)
       .WithContext("object " + put.hash + " to " + remote_->Describe());
 }
 
@@ -201,14 +202,11 @@ Status ObjectStore::FetchIfMissing(const std::string& hash) const {
   if (remote_ == nullptr || !IsSha256Hex(hash) || env_->FileExists(PathOf(hash))) {
     return Status::OK();
   }
-  Result<uint64_t> there = remote_->Size(hash);
-  if (!there.ok()) {
-    // Absent on both sides: report the local path, as without a remote.
-    if (there.status().code() == StatusCode::kNotFound) return Status::OK();
-    return there.status();
-  }
   MLPIPE_ASSIGN_OR_RETURN(std::unique_ptr<StagedObject> staged, BeginStaged());
-  MLPIPE_RETURN_IF_ERROR(remote_->Fetch(hash, *staged));
+  Status fetched = remote_->Fetch(hash, *staged);
+  // Absent on both sides: the caller reports the local path, as without a remote.
+  if (fetched.code() == StatusCode::kNotFound) return Status::OK();
+  MLPIPE_RETURN_IF_ERROR(fetched);
   return staged->Commit(hash).status().WithContext("object " + hash + " from " +
                                                    remote_->Describe());
 }

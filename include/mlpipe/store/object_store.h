@@ -87,9 +87,10 @@ class ObjectRemote {
   virtual std::string Describe() const = 0;
   // The object's size there; kNotFound when it is not there.
   virtual Result<uint64_t> Size(const std::string& hash) = 0;
-  // Sends the local file `path` (`size` bytes, hashing to `hash`).
-  virtual Status Push(const std::string& hash, const std::string& path, uint64_t size) = 0;
-  // Appends the object's bytes to `into` (the caller commits it).
+  // Sends the `size` bytes read from `in` (hashing to `hash`).
+  virtual Status Push(const std::string& hash, core::SequentialFile& in, uint64_t size) = 0;
+  // Appends the object's bytes to `into` (the caller commits it); kNotFound
+  // when it is not there.
   virtual Status Fetch(const std::string& hash, StagedObject& into) = 0;
 };
 
