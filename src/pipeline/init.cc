@@ -64,6 +64,138 @@ double ShareMatching(const table::Column& col, const std::regex& re) {
   return seen == 0 ? 0 : static_cast<double>(hits) / static_cast<double>(seen);
 }
 
+// Words that name a protected attribute, and the attribute each stands for.
+struct AttributeWord {
+  const char* word;
+  const char* attribute;
+};
+
+constexpr AttributeWord kAttributeWords[] = {
+    {"sex", "sex"},
+    {"gender", "gender"},
+    {"age", "age"},
+    {"race", "race"},
+    {"ethnicity", "ethnicity"},
+    {"ethnic", "ethnicity"},
+    {"religion", "religion"},
+    {"religious", "religion"},
+    {"marital", "marital status"},
+    {"nationality", "nationality"},
+    {"citizenship", "citizenship"},
+    {"disability", "disability"},
+    {"disabled", "disability"},
+    {"pregnant", "pregnancy"},
+    {"pregnancy", "pregnancy"},
+    {"orientation", "sexual orientation"},
+};
+
+// Words that name one group of a protected attribute: a yes/no column named
+// with one (`female`, `is_male`, `SeniorCitizen`, `race_white`) says who
+// belongs to that group, and so carries the attribute itself. Earlier rows
+// win: `senior_citizen` is about age, not citizenship.
+constexpr AttributeWord kGroupWords[] = {
+    {"female", "sex"},
+    {"male", "sex"},
+    {"woman", "sex"},
+    {"women", "sex"},
+    {"senior", "age"},
+    {"elderly", "age"},
+    {"pensioner", "age"},
+    {"young", "age"},
+    {"youth", "age"},
+    {"juvenile", "age"},
+    {"white", "race"},
+    {"black", "race"},
+    {"asian", "race"},
+    {"caucasian", "race"},
+    {"african", "race"},
+    {"hispanic", "ethnicity"},
+    {"latino", "ethnicity"},
+    {"latina", "ethnicity"},
+    {"indigenous", "ethnicity"},
+    {"aboriginal", "ethnicity"},
+    {"foreigner", "nationality"},
+    {"foreign", "nationality"},
+    {"immigrant", "nationality"},
+    {"migrant", "nationality"},
+    {"citizen", "citizenship"},
+    {"noncitizen", "citizenship"},
+    {"married", "marital status"},
+    {"unmarried", "marital status"},
+    {"divorced", "marital status"},
+    {"widowed", "marital status"},
+    {"widow", "marital status"},
+    {"christian", "religion"},
+    {"catholic", "religion"},
+    {"protestant", "religion"},
+    {"muslim", "religion"},
+    {"jewish", "religion"},
+    {"hindu", "religion"},
+    {"buddhist", "religion"},
+    {"atheist", "religion"},
+    {"handicapped", "disability"},
+    {"gay", "sexual orientation"},
+    {"lesbian", "sexual orientation"},
+    {"bisexual", "sexual orientation"},
+    {"homosexual", "sexual orientation"},
+    {"heterosexual", "sexual orientation"},
+    {"lgbt", "sexual orientation"},
+    {"lgbtq", "sexual orientation"},
+};
+
+// The attribute a column's name names (`ApplicantAge` -> age); nullptr when none.
+const char* NamedAttribute(const std::string& lower, const std::vector<std::string>& words) {
+  if (lower == "personal_status") return "sex and marital status";
+  if (lower == "foreign_worker") return "nationality";
+  for (const AttributeWord& a : kAttributeWords) {
+    if (HasWord(words, {a.word})) return a.attribute;
+  }
+  return nullptr;
+}
+
+// Whether every present value is one side of a yes/no pair: a bool column,
+// numbers 0 and 1, or text yes/no, y/n, true/false, t/f, 0/1 in any case.
+bool IsYesNo(const table::Column& col, size_t distinct) {
+  if (distinct == 0 || distinct > 2) return false;
+  if (col.type() == table::DataType::kBool) return true;
+  const bool numeric =
+      col.type() == table::DataType::kInt64 || col.type() == table::DataType::kFloat64;
+  static const std::set<std::string> kPairs[] = {
+      {"yes", "no"}, {"y", "n"}, {"true", "false"}, {"t", "f"}, {"0", "1"}};
+  std::vector<const std::set<std::string>*> fits;
+  for (const auto& p : kPairs) fits.push_back(&p);
+  for (size_t i = 0; i < col.size(); ++i) {
+    if (!col.IsValid(i)) continue;
+    if (numeric) {
+      const double v = col.NumericAt(i);
+      if (v != 0.0 && v != 1.0) return false;
+      continue;
+    }
+    const std::string v = Lower(std::string(col.TextAt(i)));
+    std::erase_if(fits, [&v](const std::set<std::string>* p) { return !p->count(v); });
+    if (fits.empty()) return false;
+  }
+  return true;
+}
+
+struct Group {
+  std::string word;       // the group, as the name has it ("female")
+  const char* attribute;  // the attribute it is a group of ("sex")
+};
+
+// The group a yes/no column named after one group of a protected attribute
+// stands for. A column with more values (`female_count`) counts something
+// and is no indicator.
+std::optional<Group> GroupIndicator(const table::Column& col, const std::vector<std::string>& words,
+                                    size_t distinct) {
+  for (const AttributeWord& g : kGroupWords) {
+    if (!HasWord(words, {g.word})) continue;
+    if (!IsYesNo(col, distinct)) return std::nullopt;
+    return Group{g.word, g.attribute};
+  }
+  return std::nullopt;
+}
+
 std::optional<RoleGuess> Guess(const table::Column& col, size_t distinct, size_t rows) {
   const std::string& name = col.name();
   std::vector<std::string> w = Words(name);
@@ -75,10 +207,10 @@ std::optional<RoleGuess> Guess(const table::Column& col, size_t distinct, size_t
   static const std::regex kEmail(R"([^@\s]+@[^@\s]+\.[A-Za-z]{2,})");
   static const std::regex kPhone(R"(\+?[0-9][0-9 ()./-]{6,}[0-9])");
   if (ShareMatching(col, kEmail) >= 0.8) {
-    return RoleGuess{name, "pii", "check: values look like e-mail addresses (personal data)"};
+    return RoleGuess{name, "pii", "check: values look like e-mail addresses (personal data)", ""};
   }
   if (ShareMatching(col, kPhone) >= 0.8) {
-    return RoleGuess{name, "pii", "check: values look like phone numbers (personal data)"};
+    return RoleGuess{name, "pii", "check: values look like phone numbers (personal data)", ""};
   }
   // Personal data by name. Direct identifiers only when they vary enough to
   // identify someone (a yes/no `own_telephone` column is not a phone number).
@@ -87,21 +219,27 @@ std::optional<RoleGuess> Guess(const table::Column& col, size_t distinct, size_t
               {"birth", "dob", "birthdate", "birthday", "zip", "zipcode", "postcode", "postal"}) ||
       (varied && HasWord(w, {"name", "firstname", "lastname", "surname", "email", "mail", "phone",
                              "telephone", "mobile", "address", "street", "ssn", "passport"}))) {
-    return RoleGuess{name, "pii", "check: the name looks like personal data"};
+    return RoleGuess{name, "pii", "check: the name looks like personal data", ""};
   }
   // Identifiers.
   bool id_name = HasWord(w, {"id", "uuid", "guid", "key"}) || lower == "id";
   if (unique && (id_name || text)) {
-    return RoleGuess{name, "id", "check: unique per row, looks like an identifier"};
+    return RoleGuess{name, "id", "check: unique per row, looks like an identifier", ""};
   }
-  // Protected attributes.
-  if (lower == "personal_status" || lower == "foreign_worker" ||
-      HasWord(w, {"sex", "gender", "age", "race", "ethnicity", "ethnic", "religion", "religious",
-                  "marital", "nationality", "citizenship", "disability", "disabled", "pregnant",
-                  "pregnancy", "orientation"})) {
-    return RoleGuess{name, "protected", "check: looks like a protected attribute"};
+  // Protected attributes: a column that is one group of an attribute (a 0/1
+  // `female`), then a column that names the attribute (`sex`).
+  if (auto group = GroupIndicator(col, w, distinct)) {
+    return RoleGuess{name, "protected",
+                     "check: indicates one group of a protected attribute: " +
+                         std::string(group->attribute) + " (" + group->word + ")",
+                     group->attribute};
   }
-  if (distinct <= 1) return RoleGuess{name, "ignore", "check: constant (one value)"};
+  if (const char* attribute = NamedAttribute(lower, w)) {
+    return RoleGuess{name, "protected",
+                     "check: looks like a protected attribute (" + std::string(attribute) + ")",
+                     attribute};
+  }
+  if (distinct <= 1) return RoleGuess{name, "ignore", "check: constant (one value)", ""};
   return std::nullopt;
 }
 

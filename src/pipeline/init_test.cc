@@ -178,6 +178,99 @@ TEST(InitTest, GuessesIdsPersonalDataAndConstants) {
   EXPECT_TRUE(ValidateSpecAgainstData(*s, t).ok());
 }
 
+// A churn-like table with columns named after one group of a protected
+// attribute, in the encodings such tables use.
+TEST(InitTest, GroupIndicatorsAreProtectedAndNameTheirAttribute) {
+  table::Table t;
+  std::vector<int64_t> female, senior, female_count, tenure;
+  std::vector<std::string> is_male, race_white, foreigner, y;
+  std::vector<uint8_t> black;
+  std::vector<double> young;
+  for (int i = 0; i < 200; ++i) {
+    female.push_back(i % 2);
+    senior.push_back(i % 7 == 0);
+    female_count.push_back(i % 41);  // 0..40: counts people, indicates no group
+    tenure.push_back(i % 72);
+    is_male.push_back(i % 2 ? "No" : "Yes");
+    race_white.push_back(i % 3 ? "y" : "n");
+    foreigner.push_back(i % 5 ? "FALSE" : "TRUE");
+    black.push_back(i % 6 == 0);
+    young.push_back(i % 9 == 0 ? 1.0 : 0.0);
+    y.push_back(i % 3 ? "stay" : "churn");
+  }
+  ASSERT_TRUE(t.AddColumn(table::Column::Int64("female", female)).ok());
+  ASSERT_TRUE(t.AddColumn(table::Column::Int64("SeniorCitizen", senior)).ok());
+  ASSERT_TRUE(t.AddColumn(table::Column::Int64("female_count", female_count)).ok());
+  ASSERT_TRUE(t.AddColumn(table::Column::Int64("tenure", tenure)).ok());
+  ASSERT_TRUE(t.AddColumn(table::Column::CategoricalFromStrings("is_male", is_male)).ok());
+  ASSERT_TRUE(t.AddColumn(table::Column::CategoricalFromStrings("race_white", race_white)).ok());
+  ASSERT_TRUE(t.AddColumn(table::Column::CategoricalFromStrings("foreigner", foreigner)).ok());
+  ASSERT_TRUE(t.AddColumn(table::Column::Bool("black", black)).ok());
+  ASSERT_TRUE(t.AddColumn(table::Column::Float64("young_driver", young)).ok());
+  ASSERT_TRUE(t.AddColumn(table::Column::CategoricalFromStrings("churn", y)).ok());
+  auto g = GuessRoles(t, "churn");
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  std::map<std::string, RoleGuess> by;
+  for (const auto& x : *g) by[x.column] = x;
+  const std::map<std::string, std::string> expected = {
+      {"female", "sex"},      {"SeniorCitizen", "age"},     {"is_male", "sex"},
+      {"race_white", "race"}, {"foreigner", "nationality"}, {"black", "race"},
+      {"young_driver", "age"}};
+  for (const auto& [column, attribute] : expected) {
+    ASSERT_EQ(by.count(column), 1u) << column;
+    EXPECT_EQ(by[column].role, "protected") << column;
+    EXPECT_EQ(by[column].attribute, attribute) << column;
+    EXPECT_THAT(by[column].reason, HasSubstr("one group of a protected attribute: " + attribute))
+        << column;
+  }
+  EXPECT_EQ(by["female"].reason,
+            "check: indicates one group of a protected attribute: sex (female)");
+  EXPECT_EQ(by["SeniorCitizen"].reason,
+            "check: indicates one group of a protected attribute: age (senior)");
+  EXPECT_EQ(by.count("female_count"), 0u);
+  EXPECT_EQ(by.count("tenure"), 0u);
+  EXPECT_EQ(g->size(), expected.size());
+
+  // The written spec lists them, each with its attribute beside it.
+  std::vector<RoleGuess> guesses;
+  auto s = InferSpec(
+      t, {.dir = "churn", .data = "churn.csv", .target = "churn", .positive = "", .force = false},
+      &guesses);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_THAT(Names(s->columns.protected_columns),
+              ::testing::ElementsAre("female", "SeniorCitizen", "is_male", "race_white",
+                                     "foreigner", "black", "young_driver"));
+  SpecComments comments;
+  for (const auto& x : guesses) comments[x.column] = x.reason;
+  std::string yaml = SpecToYaml(*s, &comments, "");
+  EXPECT_THAT(yaml,
+              HasSubstr("- female  # check: indicates one group of a protected attribute: sex "
+                        "(female)\n"));
+  EXPECT_THAT(yaml, HasSubstr("- SeniorCitizen  # check: indicates one group of a protected "
+                              "attribute: age (senior)\n"));
+  EXPECT_TRUE(ValidateSpecAgainstData(*s, t).ok());
+}
+
+TEST(InitTest, NamedProtectedAttributesSayWhichAttribute) {
+  table::Table t;
+  std::vector<int64_t> ages;
+  std::vector<std::string> sex, y;
+  for (int i = 0; i < 50; ++i) {
+    ages.push_back(20 + i);
+    sex.push_back(i % 2 ? "f" : "m");
+    y.push_back(i % 2 ? "a" : "b");
+  }
+  ASSERT_TRUE(t.AddColumn(table::Column::Int64("ApplicantAge", ages)).ok());
+  ASSERT_TRUE(t.AddColumn(table::Column::CategoricalFromStrings("Gender", sex)).ok());
+  ASSERT_TRUE(t.AddColumn(table::Column::CategoricalFromStrings("y", y)).ok());
+  auto g = GuessRoles(t, "y");
+  ASSERT_TRUE(g.ok());
+  ASSERT_EQ(g->size(), 2u);
+  EXPECT_EQ((*g)[0].reason, "check: looks like a protected attribute (age)");
+  EXPECT_EQ((*g)[0].attribute, "age");
+  EXPECT_EQ((*g)[1].reason, "check: looks like a protected attribute (gender)");
+}
+
 TEST(InitTest, UnknownTargetListsColumns) {
   auto r = InitProject(core::Env::Default(), {.dir = TempDir("bad"),
                                               .data = Data("iris.csv"),

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -16,13 +17,15 @@ using core::Json;
 using table::DataType;
 
 constexpr std::string_view kTopKeys[] = {"format_version", "source", "columns"};
-constexpr std::string_view kColumnKeys[] = {"name",       "type", "required", "max_missing_share",
-                                            "categories", "min",  "max"};
+// The column keys of format version 2; version 1 has all but the last two.
+constexpr std::string_view kColumnKeys[] = {"name",        "type", "required", "max_missing_share",
+                                            "categories",  "min",  "max",      "observed_min",
+                                            "observed_max"};
+constexpr size_t kColumnKeysV1 = 7;
 
-template <size_t N>
-Status CheckKeys(const Json& j, const std::string_view (&valid)[N], std::string_view context) {
+Status CheckKeys(const Json& j, std::span<const std::string_view> valid, std::string_view context) {
   for (const auto& [key, value] : j.items()) {
-    if (std::find(std::begin(valid), std::end(valid), key) == std::end(valid)) {
+    if (std::find(valid.begin(), valid.end(), key) == valid.end()) {
       return InvalidArgumentError(
           fmt::format("{}: unknown key '{}' (valid: {})", context, key, fmt::join(valid, ", ")));
     }
@@ -67,12 +70,21 @@ OrderedJson ColumnSchema::ToJson() const {
   if (categories) j["categories"] = *categories;
   if (min) PutBound(j, "min", *min, type);
   if (max) PutBound(j, "max", *max, type);
+  if (observed_min) PutBound(j, "observed_min", *observed_min, type);
+  if (observed_max) PutBound(j, "observed_max", *observed_max, type);
   return j;
 }
 
 Result<ColumnSchema> ColumnSchema::FromJson(const Json& j, std::string_view context) {
+  return FromJson(j, context, kSchemaFormatVersion);
+}
+
+Result<ColumnSchema> ColumnSchema::FromJson(const Json& j, std::string_view context,
+                                            int format_version) {
   if (!j.is_object()) return WrongType(context, "an object", j);
-  MLPIPE_RETURN_IF_ERROR(CheckKeys(j, kColumnKeys, context));
+  std::span<const std::string_view> keys(kColumnKeys);
+  if (format_version < 2) keys = keys.first(kColumnKeysV1);
+  MLPIPE_RETURN_IF_ERROR(CheckKeys(j, keys, context));
   ColumnSchema c;
   if (!j.contains("name"))
     return InvalidArgumentError(fmt::format("{}.name: missing required key", context));
@@ -111,6 +123,12 @@ Result<ColumnSchema> ColumnSchema::FromJson(const Json& j, std::string_view cont
   if (j.contains("max")) {
     MLPIPE_ASSIGN_OR_RETURN(c.max, GetNumber(j, "max", context));
   }
+  if (j.contains("observed_min")) {
+    MLPIPE_ASSIGN_OR_RETURN(c.observed_min, GetNumber(j, "observed_min", context));
+  }
+  if (j.contains("observed_max")) {
+    MLPIPE_ASSIGN_OR_RETURN(c.observed_max, GetNumber(j, "observed_max", context));
+  }
   MLPIPE_RETURN_IF_ERROR(c.Check(context));
   return c;
 }
@@ -137,7 +155,9 @@ Status ColumnSchema::Check(std::string_view context) const {
       }
     }
   }
-  for (const auto& [key, bound] : {std::pair{"min", min}, std::pair{"max", max}}) {
+  for (const auto& [key, bound] :
+       {std::pair{"min", min}, std::pair{"max", max}, std::pair{"observed_min", observed_min},
+        std::pair{"observed_max", observed_max}}) {
     if (bound && !HasRange(type)) {
       return InvalidArgumentError(
           fmt::format("{}.{}: only int64 and float64 columns have a range (column '{}' is {})",
@@ -148,7 +168,27 @@ Status ColumnSchema::Check(std::string_view context) const {
     return InvalidArgumentError(
         fmt::format("{}.min: {} is greater than max {} (column '{}')", context, *min, *max, name));
   }
+  if (observed_min.has_value() != observed_max.has_value()) {
+    // One-sided, "far outside" would have no width to measure by.
+    return InvalidArgumentError(fmt::format(
+        "{}.{}: observed_min and observed_max go together; delete both to drop the check, or "
+        "write min/max for a one-sided bound (column '{}')",
+        context, observed_min ? "observed_max" : "observed_min", name));
+  }
+  if (observed_min && *observed_min > *observed_max) {
+    return InvalidArgumentError(
+        fmt::format("{}.observed_min: {} is greater than observed_max {} (column '{}')", context,
+                    *observed_min, *observed_max, name));
+  }
   return Status::OK();
+}
+
+std::optional<std::pair<double, double>> FarOutsideLimits(const ColumnSchema& column) {
+  if (!column.observed_min || !column.observed_max) return std::nullopt;
+  const double lo = *column.observed_min, hi = *column.observed_max;
+  const double width = hi > lo ? hi - lo : std::fabs(lo);
+  if (width == 0) return std::nullopt;
+  return std::pair{lo - kFarOutsideWidths * width, hi + kFarOutsideWidths * width};
 }
 
 const ColumnSchema* Schema::FindColumn(std::string_view name) const {
@@ -177,10 +217,11 @@ Result<Schema> Schema::FromJson(const Json& j, std::string_view source) {
   if (!version.is_number_integer()) {
     return WrongType(fmt::format("{}: format_version", source), "an integer", version);
   }
-  if (version.get<int64_t>() != kSchemaFormatVersion) {
-    return InvalidArgumentError(
-        fmt::format("{}: format_version: unsupported version {} (this mlpipe reads version {})",
-                    source, version.get<int64_t>(), kSchemaFormatVersion));
+  const int64_t format_version = version.get<int64_t>();
+  if (format_version < kOldestSchemaFormatVersion || format_version > kSchemaFormatVersion) {
+    return InvalidArgumentError(fmt::format(
+        "{}: format_version: unsupported version {} (this mlpipe reads versions {} to {})", source,
+        format_version, kOldestSchemaFormatVersion, kSchemaFormatVersion));
   }
   Schema schema;
   if (j.contains("source")) {
@@ -195,7 +236,8 @@ Result<Schema> Schema::FromJson(const Json& j, std::string_view source) {
   if (!cols.is_array()) return WrongType(fmt::format("{}: columns", source), "an array", cols);
   for (size_t i = 0; i < cols.size(); ++i) {
     MLPIPE_ASSIGN_OR_RETURN(
-        ColumnSchema c, ColumnSchema::FromJson(cols[i], fmt::format("{}: columns[{}]", source, i)));
+        ColumnSchema c, ColumnSchema::FromJson(cols[i], fmt::format("{}: columns[{}]", source, i),
+                                               static_cast<int>(format_version)));
     schema.columns.push_back(std::move(c));
   }
   MLPIPE_RETURN_IF_ERROR(schema.Check(source));

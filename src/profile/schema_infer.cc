@@ -1,7 +1,9 @@
-// InferSchema: a schema that the reference table itself passes, with a little
-// slack on the missing share so that a fresh sample of the same source does
-// not fail on noise alone. Ranges and categories are the observed ones: new
-// values outside them are exactly what validation exists to point out.
+// InferSchema: a schema that the reference table itself passes, and that a
+// fresh sample of the same source passes too: a little slack on the missing
+// share, and ranges recorded as observed (observed_min/observed_max), which
+// validation reports as a warning unless a value lies far outside. Categories
+// are the observed ones: a new category is what validation exists to point
+// out.
 #include <algorithm>
 #include <cmath>
 
@@ -27,8 +29,8 @@ void InferRange(const Column& col, ColumnSchema& out) {
     any = true;
   }
   if (!any) return;
-  out.min = lo;
-  out.max = hi;
+  out.observed_min = lo;
+  out.observed_max = hi;
 }
 
 std::vector<std::string> PresentCategories(const Column& col) {
@@ -61,11 +63,12 @@ Status InferSchemaOptions::Validate() const {
 }
 
 double MissingShareBound(double observed_share, const InferSchemaOptions& options) {
-  if (observed_share <= 0.0) return 0.0;
+  observed_share = std::max(0.0, observed_share);
   double slack =
       std::max(options.min_missing_slack, options.relative_missing_slack * observed_share);
   // Round up to hundredths; the epsilon keeps 0.07 (stored as 0.07000000000000001) at 0.07.
   double bound = std::ceil((observed_share + slack) * 100.0 - 1e-9) / 100.0;
+  if (!(bound > 0.0)) return 0.0;  // no slack on a complete column; and never -0
   return std::min(1.0, bound);
 }
 

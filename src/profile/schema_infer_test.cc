@@ -34,28 +34,31 @@ TEST(InferSchemaTest, TypesCategoriesAndRanges) {
   EXPECT_EQ(home.name, "home");
   EXPECT_EQ(home.type, DataType::kCategorical);
   EXPECT_EQ(*home.categories, (std::vector<std::string>{"owner", "parents", "rent"}));
-  EXPECT_FALSE(home.min || home.max);
+  EXPECT_FALSE(home.min || home.max || home.observed_min || home.observed_max);
   const ColumnSchema& age = s->columns[1];
   EXPECT_EQ(age.type, DataType::kInt64);
-  EXPECT_EQ(*age.min, 24);
-  EXPECT_EQ(*age.max, 61);
-  EXPECT_EQ(age.max_missing_share, 0.0);
+  // Observed, never a written bound: a wider sample only warns.
+  EXPECT_FALSE(age.min || age.max);
+  EXPECT_EQ(*age.observed_min, 24);
+  EXPECT_EQ(*age.observed_max, 61);
+  EXPECT_EQ(age.max_missing_share, 0.02);  // complete, with the slack of a fresh sample
   const ColumnSchema& income = s->columns[2];
   EXPECT_EQ(income.type, DataType::kFloat64);
-  EXPECT_EQ(*income.min, -3.25);  // the NaN is ignored, the missing 0 is not a value
-  EXPECT_EQ(*income.max, 200);
+  EXPECT_EQ(*income.observed_min, -3.25);  // the NaN is ignored, the missing 0 is not a value
+  EXPECT_EQ(*income.observed_max, 200);
   EXPECT_EQ(s->columns[3].type, DataType::kBool);
-  EXPECT_FALSE(s->columns[3].min || s->columns[3].categories);
+  EXPECT_FALSE(s->columns[3].observed_min || s->columns[3].categories);
   EXPECT_EQ(s->columns[4].type, DataType::kString);
   EXPECT_FALSE(s->columns[4].categories);
-  EXPECT_FALSE(s->columns[5].min || s->columns[5].max);  // no present value: no range
+  // No present value: no range.
+  EXPECT_FALSE(s->columns[5].observed_min || s->columns[5].observed_max);
   EXPECT_EQ(s->columns[5].max_missing_share, 1.0);
   for (const ColumnSchema& c : s->columns) EXPECT_TRUE(c.required);
 }
 
 TEST(InferSchemaTest, MissingShareBoundRule) {
   InferSchemaOptions o;
-  EXPECT_EQ(MissingShareBound(0.0, o), 0.0);
+  EXPECT_DOUBLE_EQ(MissingShareBound(0.0, o), 0.02);  // complete: the absolute slack
   // 1 of 5 missing: 0.2 + max(0.02, 0.1) = 0.3.
   EXPECT_DOUBLE_EQ(MissingShareBound(0.2, o), 0.3);
   // Small shares get the absolute slack and round up to hundredths.
@@ -68,6 +71,8 @@ TEST(InferSchemaTest, MissingShareBoundRule) {
   tight.min_missing_slack = 0;
   tight.relative_missing_slack = 0;
   EXPECT_DOUBLE_EQ(MissingShareBound(0.05, tight), 0.05);
+  EXPECT_EQ(MissingShareBound(0.0, tight), 0.0);
+  EXPECT_FALSE(std::signbit(MissingShareBound(0.0, tight)));
 }
 
 TEST(InferSchemaTest, OptionsAreValidated) {
@@ -97,6 +102,24 @@ TEST(InferSchemaTest, ReferencePassesItsOwnSchema) {
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(*back, *s);
   EXPECT_TRUE(Validate(t, *back).anomalies.empty());
+}
+
+TEST(InferSchemaTest, AWiderSampleWarnsAndAScaledOneFails) {
+  Table t = Reference();
+  auto s = InferSchema(t);
+  ASSERT_TRUE(s.ok());
+  // age observed [24, 61]: 18 and 70 are outside it, not far.
+  Table wider;
+  ASSERT_TRUE(wider.AddColumn(Column::Int64("age", {18, 70, 30})).ok());
+  Schema age_only;
+  age_only.columns = {*s->FindColumn("age")};
+  ValidationReport r = Validate(wider, age_only);
+  EXPECT_FALSE(r.HasErrors()) << RenderReportText(r);
+  EXPECT_EQ(r.WarningCount(), 1u);
+  // Ages in another unit (x100) are an error.
+  Table scaled;
+  ASSERT_TRUE(scaled.AddColumn(Column::Int64("age", {3000, 5800})).ok());
+  EXPECT_TRUE(Validate(scaled, age_only).HasErrors());
 }
 
 TEST(InferSchemaTest, CategoriesAfterTakeListOnlyPresentValues) {

@@ -29,6 +29,8 @@ Schema Sample() {
   ColumnSchema income = Col("Income", DataType::kFloat64, false);
   income.max_missing_share = 0.13;
   income.min = 6.5;
+  income.observed_min = 6.5;
+  income.observed_max = 959.25;
   ColumnSchema flag = Col("flag", DataType::kBool);
   ColumnSchema note = Col("note", DataType::kString);
   s.columns = {status, age, income, flag, note};
@@ -41,8 +43,9 @@ std::string ParseError(std::string_view text) {
   return r.ok() ? "" : r.status().message();
 }
 
-std::string WithColumn(std::string_view column) {
-  return "{\"format_version\": 1, \"columns\": [" + std::string(column) + "]}";
+std::string WithColumn(std::string_view column, int version = kSchemaFormatVersion) {
+  return "{\"format_version\": " + std::to_string(version) + ", \"columns\": [" +
+         std::string(column) + "]}";
 }
 
 TEST(SchemaTest, JsonRoundTrip) {
@@ -65,11 +68,13 @@ TEST(SchemaTest, JsonHasStableHumanOrder) {
   age.max_missing_share = 0.03;
   age.min = 18;
   age.max = 68;
+  age.observed_min = 19;
+  age.observed_max = 67;
   Schema s;
   s.columns = {age};
   EXPECT_EQ(s.ToJsonText(),
             "{\n"
-            "  \"format_version\": 1,\n"
+            "  \"format_version\": 2,\n"
             "  \"columns\": [\n"
             "    {\n"
             "      \"name\": \"Age\",\n"
@@ -77,10 +82,46 @@ TEST(SchemaTest, JsonHasStableHumanOrder) {
             "      \"required\": true,\n"
             "      \"max_missing_share\": 0.03,\n"
             "      \"min\": 18,\n"
-            "      \"max\": 68\n"
+            "      \"max\": 68,\n"
+            "      \"observed_min\": 19,\n"
+            "      \"observed_max\": 67\n"
             "    }\n"
             "  ]\n"
             "}\n");
+}
+
+TEST(SchemaTest, ReadsVersionOneFiles) {
+  // A file written before observed ranges existed: its min/max stay bounds
+  // whose breach is an error, as they were.
+  auto r = Schema::Parse(WithColumn(R"({"name": "Age", "type": "int64", "min": 18, "max": 68})", 1),
+                         "old.json");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->columns[0].min, 18);
+  EXPECT_EQ(r->columns[0].max, 68);
+  EXPECT_FALSE(r->columns[0].observed_min || r->columns[0].observed_max);
+  // Version 1 has no observed range.
+  EXPECT_EQ(ParseError(WithColumn(R"({"name": "a", "type": "int64", "observed_min": 1})", 1)),
+            "s.json: columns[0]: unknown key 'observed_min' (valid: name, type, required, "
+            "max_missing_share, categories, min, max)");
+}
+
+TEST(SchemaTest, ObservedRangeRules) {
+  EXPECT_EQ(ParseError(WithColumn(R"({"name": "a", "type": "int64", "observed_min": 1})")),
+            "s.json: columns[0].observed_max: observed_min and observed_max go together; delete "
+            "both to drop the check, or write min/max for a one-sided bound (column 'a')");
+  EXPECT_EQ(ParseError(WithColumn(R"({"name": "a", "type": "int64", "observed_max": 1})")),
+            "s.json: columns[0].observed_min: observed_min and observed_max go together; delete "
+            "both to drop the check, or write min/max for a one-sided bound (column 'a')");
+  EXPECT_EQ(ParseError(WithColumn(
+                R"({"name": "a", "type": "float64", "observed_min": 3, "observed_max": 1})")),
+            "s.json: columns[0].observed_min: 3 is greater than observed_max 1 (column 'a')");
+  EXPECT_EQ(ParseError(WithColumn(
+                R"({"name": "a", "type": "bool", "observed_min": 0, "observed_max": 1})")),
+            "s.json: columns[0].observed_min: only int64 and float64 columns have a range "
+            "(column 'a' is bool)");
+  EXPECT_EQ(ParseError(WithColumn(
+                R"({"name": "a", "type": "int64", "observed_min": "0", "observed_max": 1})")),
+            "s.json: columns[0].observed_min: expected a number, found string");
 }
 
 TEST(SchemaTest, CategoriesStayOnOneLineOrFill) {
@@ -116,7 +157,7 @@ TEST(SchemaTest, MinimalColumnGetsDefaults) {
   const ColumnSchema& c = r->columns[0];
   EXPECT_TRUE(c.required);
   EXPECT_EQ(c.max_missing_share, 1.0);
-  EXPECT_FALSE(c.min || c.max || c.categories);
+  EXPECT_FALSE(c.min || c.max || c.observed_min || c.observed_max || c.categories);
 }
 
 TEST(SchemaTest, SyntaxErrorNamesLineAndColumn) {
@@ -130,8 +171,10 @@ TEST(SchemaTest, TopLevelErrorsNameTheKey) {
   EXPECT_EQ(ParseError(R"({"columns": []})"), "s.json: format_version: missing required key");
   EXPECT_EQ(ParseError(R"({"format_version": "1", "columns": []})"),
             "s.json: format_version: expected an integer, found string");
-  EXPECT_EQ(ParseError(R"({"format_version": 2, "columns": []})"),
-            "s.json: format_version: unsupported version 2 (this mlpipe reads version 1)");
+  EXPECT_EQ(ParseError(R"({"format_version": 3, "columns": []})"),
+            "s.json: format_version: unsupported version 3 (this mlpipe reads versions 1 to 2)");
+  EXPECT_EQ(ParseError(R"({"format_version": 0, "columns": []})"),
+            "s.json: format_version: unsupported version 0 (this mlpipe reads versions 1 to 2)");
   EXPECT_EQ(ParseError(R"({"format_version": 1})"), "s.json: columns: missing required key");
   EXPECT_EQ(ParseError(R"({"format_version": 1, "columns": {}})"),
             "s.json: columns: expected an array, found object");
@@ -152,7 +195,7 @@ TEST(SchemaTest, ColumnErrorsNameTheKey) {
             "categorical, string)");
   EXPECT_EQ(ParseError(WithColumn(R"({"name": "a", "type": "int64", "maximum": 3})")),
             "s.json: columns[0]: unknown key 'maximum' (valid: name, type, required, "
-            "max_missing_share, categories, min, max)");
+            "max_missing_share, categories, min, max, observed_min, observed_max)");
   EXPECT_EQ(ParseError(WithColumn(R"({"name": "a", "type": "int64", "required": "yes"})")),
             "s.json: columns[0].required: expected true or false, found string");
   EXPECT_EQ(ParseError(WithColumn(R"({"name": "a", "type": "int64", "min": "0"})")),

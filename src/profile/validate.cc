@@ -146,12 +146,44 @@ std::string Plural(size_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
+// Where a value stands against a column's ranges: a bound a person wrote
+// (min/max) speaks first; only values within it are held against the
+// observed range, so that each value is reported once.
+enum class RangeVerdict { kInside, kOutOfRange, kFarOutsideObserved, kOutsideObserved };
+
+class RangeJudge {
+ public:
+  explicit RangeJudge(const ColumnSchema& cs) : cs_(cs), far_(FarOutsideLimits(cs)) {}
+
+  bool active() const { return cs_.min || cs_.max || cs_.observed_min; }
+
+  // NaN compares false both ways: like InferSchema, the ranges ignore it.
+  RangeVerdict operator()(double v) const {
+    if ((cs_.min && v < *cs_.min) || (cs_.max && v > *cs_.max)) return RangeVerdict::kOutOfRange;
+    if (!cs_.observed_min || !(v < *cs_.observed_min || v > *cs_.observed_max)) {
+      return RangeVerdict::kInside;
+    }
+    if (far_ && (v < far_->first || v > far_->second)) return RangeVerdict::kFarOutsideObserved;
+    return RangeVerdict::kOutsideObserved;
+  }
+
+ private:
+  const ColumnSchema& cs_;
+  std::optional<std::pair<double, double>> far_;
+};
+
+std::string ObservedText(const ColumnSchema& cs) {
+  return fmt::format("the observed range [{}, {}]", *cs.observed_min, *cs.observed_max);
+}
+
 // bool / int64 / float64 schema: type_mismatch and out_of_range.
 void CheckTyped(const Column& col, const ColumnSchema& cs, const ValidateOptions& opt,
                 std::vector<Anomaly>& out) {
   Collector mismatch(AnomalyKind::kTypeMismatch, opt.max_examples);
   Collector range(AnomalyKind::kOutOfRange, opt.max_examples);
-  bool ranged = cs.min || cs.max;
+  Collector far(AnomalyKind::kFarOutsideObservedRange, opt.max_examples);
+  Collector outside(AnomalyKind::kOutsideObservedRange, opt.max_examples);
+  const RangeJudge judge(cs);
   // Categorical data: judge each category's text once.
   std::vector<std::optional<double>> by_code;
   if (col.type() == DataType::kCategorical) {
@@ -169,9 +201,21 @@ void CheckTyped(const Column& col, const ColumnSchema& cs, const ValidateOptions
     }
     if (!v) {
       mismatch.Add(r, col.ToStringAt(r));
-    } else if (ranged && ((cs.min && *v < *cs.min) || (cs.max && *v > *cs.max))) {
-      // NaN compares false both ways: like InferSchema, the range ignores it.
-      range.Add(r, col.ToStringAt(r));
+      continue;
+    }
+    if (!judge.active()) continue;
+    switch (judge(*v)) {
+      case RangeVerdict::kInside:
+        break;
+      case RangeVerdict::kOutOfRange:
+        range.Add(r, col.ToStringAt(r));
+        break;
+      case RangeVerdict::kFarOutsideObserved:
+        far.Add(r, col.ToStringAt(r));
+        break;
+      case RangeVerdict::kOutsideObserved:
+        outside.Add(r, col.ToStringAt(r));
+        break;
     }
   }
   std::string_view type = table::DataTypeName(cs.type);
@@ -179,10 +223,22 @@ void CheckTyped(const Column& col, const ColumnSchema& cs, const ValidateOptions
                 fmt::format("expected {}; {} (the data column reads as {})", type,
                             NotOfType(mismatch.count(), cs.type), table::DataTypeName(col.type())),
                 out);
-  if (ranged) {
+  if (cs.min || cs.max) {
     range.Emit(cs.name,
                fmt::format("{} {}", Plural(range.count(), "value", "values"), RangeText(cs)), out);
   }
+  if (!cs.observed_min) return;
+  if (auto limits = FarOutsideLimits(cs)) {
+    far.Emit(cs.name,
+             fmt::format("{} far outside {}: beyond [{}, {}] ({} widths of it on each side)",
+                         Plural(far.count(), "value", "values"), ObservedText(cs), limits->first,
+                         limits->second, kFarOutsideWidths),
+             out);
+  }
+  outside.Emit(cs.name,
+               fmt::format("{} outside {} of the reference data",
+                           Plural(outside.count(), "value", "values"), ObservedText(cs)),
+               out);
 }
 
 void CheckCategories(const Column& col, const ColumnSchema& cs, const ValidateOptions& opt,

@@ -25,6 +25,11 @@ constexpr AnomalyKindInfo kAnomalyKinds[] = {
      "values of a categorical column that are not among the schema's categories"},
     {AnomalyKind::kOutOfRange, "out_of_range", Severity::kError,
      "numeric values below the schema's min or above its max (NaN is not range-checked)"},
+    {AnomalyKind::kFarOutsideObservedRange, "far_outside_observed_range", Severity::kError,
+     "numeric values more than 10 widths of the observed range outside it (observed_min, "
+     "observed_max), such as a column in other units"},
+    {AnomalyKind::kOutsideObservedRange, "outside_observed_range", Severity::kWarning,
+     "numeric values outside the observed range but within 10 widths of it"},
     {AnomalyKind::kMissingShareExceeded, "missing_share_exceeded", Severity::kError,
      "the share of missing values in a column is above the schema's max_missing_share"},
 };

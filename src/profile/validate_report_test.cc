@@ -1,4 +1,7 @@
+#include <fstream>
+#include <regex>
 #include <set>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -20,14 +23,35 @@ TEST(AnomalyKindsTest, EveryKindOnceInEnumOrder) {
 }
 
 TEST(AnomalyKindsTest, Severities) {
-  // The documented table (docs/validation.md): only these two are warnings.
+  // The documented table (docs/validation.md): only these three are warnings.
   for (const AnomalyKindInfo& info : AnomalyKinds()) {
     bool warning = info.kind == AnomalyKind::kUnexpectedColumn ||
-                   info.kind == AnomalyKind::kMissingOptionalColumn;
+                   info.kind == AnomalyKind::kMissingOptionalColumn ||
+                   info.kind == AnomalyKind::kOutsideObservedRange;
     EXPECT_EQ(info.severity, warning ? Severity::kWarning : Severity::kError) << info.name;
   }
   EXPECT_EQ(SeverityName(Severity::kError), "error");
   EXPECT_EQ(SeverityName(Severity::kWarning), "warning");
+}
+
+TEST(AnomalyKindsTest, DocsListEveryKindWithItsSeverity) {
+  std::ifstream in(std::string(MLPIPE_SOURCE_DIR) + "/docs/validation.md");
+  ASSERT_TRUE(in) << "docs/validation.md";
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string doc = text.str();
+  // Rows of the "Anomaly kinds" table: | `name` | severity | description |
+  const std::regex row(R"(\n\| `([a-z_]+)` \| (error|warning) \|)");
+  std::vector<std::pair<std::string, std::string>> documented;
+  for (auto it = std::sregex_iterator(doc.begin(), doc.end(), row); it != std::sregex_iterator();
+       ++it) {
+    documented.emplace_back((*it)[1], (*it)[2]);
+  }
+  std::vector<std::pair<std::string, std::string>> table;
+  for (const AnomalyKindInfo& info : AnomalyKinds()) {
+    table.emplace_back(std::string(info.name), std::string(SeverityName(info.severity)));
+  }
+  EXPECT_EQ(documented, table);
 }
 
 ValidationReport Sample() {

@@ -206,6 +206,68 @@ TEST(ValidateTest, OutOfRangeIntAndOneSidedBounds) {
   EXPECT_TRUE(Validate(One(Column::Float64("f", {NAN, 1})), OneSchema(f)).anomalies.empty());
 }
 
+TEST(ValidateTest, ObservedRangeWarnsAndFarOutsideIsAnError) {
+  // Observed [10, 20]: width 10, so "far" starts beyond [10 - 100, 20 + 100].
+  ColumnSchema c = Col("n", DataType::kInt64);
+  c.observed_min = 10;
+  c.observed_max = 20;
+  Table t = One(Column::Int64("n", {10, 9, 20, 21, 120, 121, -90, -91, 2000}));
+  ValidationReport r = Validate(t, OneSchema(c));
+  ASSERT_EQ(r.anomalies.size(), 2u) << RenderReportText(r);
+  EXPECT_EQ(r.anomalies[0].kind, AnomalyKind::kFarOutsideObservedRange);
+  EXPECT_EQ(r.anomalies[0].severity(), Severity::kError);
+  EXPECT_EQ(r.anomalies[0].examples, (Ex{{6, "121"}, {8, "-91"}, {9, "2000"}}));
+  EXPECT_EQ(r.anomalies[0].message,
+            "3 values far outside the observed range [10, 20]: beyond [-90, 120] (10 widths of "
+            "it on each side)");
+  EXPECT_EQ(r.anomalies[1].kind, AnomalyKind::kOutsideObservedRange);
+  EXPECT_EQ(r.anomalies[1].severity(), Severity::kWarning);
+  EXPECT_EQ(r.anomalies[1].examples, (Ex{{2, "9"}, {4, "21"}, {5, "120"}, {7, "-90"}}));
+  EXPECT_EQ(r.anomalies[1].message,
+            "4 values outside the observed range [10, 20] of the reference data");
+  EXPECT_FALSE(Validate(One(Column::Int64("n", {9, 21})), OneSchema(c)).HasErrors());
+
+  // Data scaled by 100 is an error.
+  ColumnSchema f = Col("f", DataType::kFloat64);
+  f.observed_min = 0.5;
+  f.observed_max = 2.5;
+  EXPECT_TRUE(Validate(One(Column::Float64("f", {50, 250})), OneSchema(f)).HasErrors());
+  // NaN is not range-checked.
+  EXPECT_TRUE(Validate(One(Column::Float64("f", {NAN, 1})), OneSchema(f)).anomalies.empty());
+}
+
+TEST(ValidateTest, FarOutsideLimitsOfAConstantColumn) {
+  ColumnSchema c = Col("n", DataType::kFloat64);
+  c.observed_min = -4;
+  c.observed_max = -4;
+  // Width 0: measured by |c| = 4 instead.
+  EXPECT_EQ(FarOutsideLimits(c), (std::pair<double, double>{-44, 36}));
+  c.observed_min = c.observed_max = 0;
+  EXPECT_FALSE(FarOutsideLimits(c));  // nothing to measure "far" by: warnings only
+  ValidationReport r = Validate(One(Column::Float64("n", {0, 1e9})), OneSchema(c));
+  ASSERT_EQ(r.anomalies.size(), 1u);
+  EXPECT_EQ(r.anomalies[0].kind, AnomalyKind::kOutsideObservedRange);
+  c.observed_min.reset();
+  c.observed_max.reset();
+  EXPECT_FALSE(FarOutsideLimits(c));
+}
+
+TEST(ValidateTest, AWrittenBoundSpeaksBeforeTheObservedRange) {
+  // Each value is reported once: out_of_range when it breaks min/max, else
+  // against the observed range.
+  ColumnSchema c = Col("n", DataType::kInt64);
+  c.min = 0;
+  c.max = 100;
+  c.observed_min = 10;
+  c.observed_max = 20;
+  ValidationReport r = Validate(One(Column::Int64("n", {-1, 5, 15, 99, 101, 1000})), OneSchema(c));
+  ASSERT_EQ(r.anomalies.size(), 2u) << RenderReportText(r);
+  EXPECT_EQ(r.anomalies[0].kind, AnomalyKind::kOutOfRange);
+  EXPECT_EQ(r.anomalies[0].examples, (Ex{{1, "-1"}, {5, "101"}, {6, "1000"}}));
+  EXPECT_EQ(r.anomalies[1].kind, AnomalyKind::kOutsideObservedRange);
+  EXPECT_EQ(r.anomalies[1].examples, (Ex{{2, "5"}, {4, "99"}}));
+}
+
 TEST(ValidateTest, MissingShareExceeded) {
   ColumnSchema c = Col("x", DataType::kFloat64);
   c.max_missing_share = 0.25;
@@ -258,6 +320,19 @@ TEST(ValidateTest, OrderIsSchemaThenKindThenExtras) {
   EXPECT_EQ(kinds, (std::vector<AnomalyKind>{AnomalyKind::kMissingRequiredColumn,
                                              AnomalyKind::kTypeMismatch, AnomalyKind::kOutOfRange,
                                              AnomalyKind::kUnexpectedColumn}));
+  // Within a column: out_of_range, far outside, outside the observed range,
+  // missing share.
+  ColumnSchema b = Col("b", DataType::kInt64);
+  b.max = 50;
+  b.observed_min = 0;
+  b.observed_max = 1;
+  b.max_missing_share = 0;
+  Table u = One(Column::Int64("b", {2, 0, 51, 40}, {1, 0, 1, 1}));
+  kinds.clear();
+  for (const Anomaly& x : Validate(u, OneSchema(b)).anomalies) kinds.push_back(x.kind);
+  EXPECT_EQ(kinds, (std::vector<AnomalyKind>{
+                       AnomalyKind::kOutOfRange, AnomalyKind::kFarOutsideObservedRange,
+                       AnomalyKind::kOutsideObservedRange, AnomalyKind::kMissingShareExceeded}));
   EXPECT_EQ(r.num_rows, 2u);
   EXPECT_EQ(r.num_columns, 2u);
 }

@@ -25,7 +25,10 @@ struct InitOptions {
 struct RoleGuess {
   std::string column;
   std::string role;    // "id", "protected", "pii", "ignore"
-  std::string reason;  // the comment written beside it
+  std::string reason;  // the comment written beside it; names the attribute of a protected one
+  // "protected" only: the attribute the column stands for ("sex" for a
+  // `female` indicator, "age" for `ApplicantAge`); "" otherwise.
+  std::string attribute;
 };
 
 struct InitResult {
@@ -38,8 +41,10 @@ struct InitResult {
 // Guesses the role of each column of `data` but the target: identifiers
 // (unique per row, named like an id or text), personal data (by name or by
 // values that look like e-mail addresses or phone numbers), protected
-// attributes (by name: sex, gender, age, race, ...) and constant columns
-// (ignored). In column order. Distinct counts come from profile::ProfileTable.
+// attributes (named after one: sex, gender, age, race, ...; or a yes/no
+// column named after one group of one: female, is_male, senior_citizen,
+// race_white, foreigner, ...) and constant columns (ignored). In column
+// order. Distinct counts come from profile::ProfileTable.
 Result<std::vector<RoleGuess>> GuessRoles(const table::Table& data, const std::string& target);
 
 // The spec `mlpipe init` writes for `data` (read from options.data), without

@@ -5,10 +5,16 @@
 //
 // The JSON form (docs/validation.md) is one object per column with keys in a
 // fixed order: name, type, required, max_missing_share, then categories (for
-// categoricals) or min/max (for int64 and float64). It carries
-// "format_version"; FromJson refuses a version it does not know, an unknown
-// key, an unknown type name, a column listed twice, min > max and a constraint
-// that does not fit the column's type, each with a message naming the key.
+// categoricals) or min/max and observed_min/observed_max (for int64 and
+// float64). Two kinds of range, because a person and a sample mean different
+// things by one: min/max are bounds a person wrote, and a value beyond them is
+// an error; observed_min/observed_max are what InferSchema saw in the
+// reference data, and a value beyond them is only a warning unless it lies
+// far outside (FarOutsideLimits), since any new sample extends the range a
+// little. It carries "format_version"; FromJson reads versions 1 (no observed
+// range) and 2, and refuses another version, an unknown key, an unknown type
+// name, a column listed twice, min > max and a constraint that does not fit
+// the column's type, each with a message naming the key.
 //
 // Schemas are plain values; no method touches shared state.
 #pragma once
@@ -16,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -31,8 +38,14 @@ namespace mlpipe::profile {
 // the way a person expects (name first, constraints after).
 using OrderedJson = nlohmann::ordered_json;
 
-// The schema format this build writes and reads.
-inline constexpr int kSchemaFormatVersion = 1;
+// The schema format this build writes; it reads this one and every older one
+// back to kOldestSchemaFormatVersion. Version 2 added observed_min/observed_max.
+inline constexpr int kSchemaFormatVersion = 2;
+inline constexpr int kOldestSchemaFormatVersion = 1;
+
+// A value more than this many widths of the observed range outside it is an
+// error (see FarOutsideLimits).
+inline constexpr double kFarOutsideWidths = 10.0;
 
 struct ColumnSchema {
   std::string name;
@@ -43,20 +56,39 @@ struct ColumnSchema {
   double max_missing_share = 1.0;
   // Categorical only: the allowed values, as text. nullopt: any value is allowed.
   std::optional<std::vector<std::string>> categories;
-  // int64 and float64 only: inclusive bounds; nullopt: unbounded on that side.
+  // int64 and float64 only: inclusive bounds that a person wrote; a value
+  // beyond one is an error. nullopt: unbounded on that side.
   std::optional<double> min;
   std::optional<double> max;
+  // int64 and float64 only: the range seen in the reference data (both or
+  // neither). A value outside it is a warning, one beyond FarOutsideLimits an
+  // error.
+  std::optional<double> observed_min;
+  std::optional<double> observed_max;
 
   // Keys in the documented order; absent optionals are omitted.
   OrderedJson ToJson() const;
-  // `context` prefixes error messages, e.g. "schema.json: columns[3]".
+  // `context` prefixes error messages, e.g. "schema.json: columns[3]". Reads
+  // the keys of `format_version` (observed_min/observed_max are unknown keys
+  // in version 1).
   static Result<ColumnSchema> FromJson(const core::Json& j, std::string_view context);
+  static Result<ColumnSchema> FromJson(const core::Json& j, std::string_view context,
+                                       int format_version);
   // The first rule this column breaks (min > max, bounds on a non-numeric type,
-  // duplicate categories, share outside [0, 1]); `context` as above.
+  // only one of observed_min/observed_max, duplicate categories, share outside
+  // [0, 1]); `context` as above.
   Status Check(std::string_view context) const;
 
   bool operator==(const ColumnSchema&) const = default;
 };
+
+// The limits beyond which a value is far outside the observed range: the
+// range widened on each side by kFarOutsideWidths times its width, or, when
+// every observed value was the same c, by kFarOutsideWidths times |c|.
+// nullopt when the column has no observed range or it is [0, 0] (no scale to
+// measure "far" by). A value scaled by 100 lands beyond them; the other half
+// of a random split of the reference data does not, even with heavy tails.
+std::optional<std::pair<double, double>> FarOutsideLimits(const ColumnSchema& column);
 
 struct Schema {
   // Informational: the file the schema was inferred from ("" when unknown).
@@ -67,7 +99,8 @@ struct Schema {
   // nullptr when no column has that name.
   const ColumnSchema* FindColumn(std::string_view name) const;
 
-  // {"format_version", "source" (when set), "columns": [...]}.
+  // {"format_version" (always kSchemaFormatVersion), "source" (when set),
+  // "columns": [...]}.
   OrderedJson ToJson() const;
   // ToJson() as indented text ending in a newline, each list of categories on
   // one line (filled to 100 columns when long): what `data schema` writes.
@@ -91,7 +124,8 @@ struct InferSchemaOptions {
   // The missing-share bound is the observed share plus a slack of
   // max(min_missing_slack, relative_missing_slack * observed), rounded up to the
   // next multiple of 0.01 and capped at 1. A column with no missing values
-  // gets a bound of 0.
+  // gets min_missing_slack too: one missing value in a new sample of a column
+  // that happened to be complete is noise, not a broken source.
   double min_missing_slack = 0.02;
   // See min_missing_slack.
   double relative_missing_slack = 0.5;
@@ -107,8 +141,9 @@ double MissingShareBound(double observed_share, const InferSchemaOptions& option
 
 // One column per table column, in order, with the column's type; categoricals
 // list their present categories sorted by byte order; int64 and float64
-// columns get the observed min and max (none when every value is missing;
-// float64 ignores NaN); bool and string columns get no value constraint.
+// columns get the observed range as observed_min/observed_max, never min/max
+// (none when every value is missing; float64 ignores NaN); bool and string
+// columns get no value constraint.
 Result<Schema> InferSchema(const table::Table& table, const InferSchemaOptions& options = {});
 
 }  // namespace mlpipe::profile

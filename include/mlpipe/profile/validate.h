@@ -43,6 +43,8 @@ enum class AnomalyKind {
   kTypeMismatch,
   kUnseenCategory,
   kOutOfRange,
+  kFarOutsideObservedRange,
+  kOutsideObservedRange,
   kMissingShareExceeded,
 };
 
