@@ -176,7 +176,8 @@ std::string ObservedText(const ColumnSchema& cs) {
   return fmt::format("the observed range [{}, {}]", *cs.observed_min, *cs.observed_max);
 }
 
-// bool / int64 / float64 schema: type_mismatch and out_of_range.
+// bool / int64 / float64 schema: type_mismatch, out_of_range and the
+// observed-range kinds.
 void CheckTyped(const Column& col, const ColumnSchema& cs, const ValidateOptions& opt,
                 std::vector<Anomaly>& out) {
   Collector mismatch(AnomalyKind::kTypeMismatch, opt.max_examples);

@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 import unittest
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -81,6 +82,50 @@ class InitTest(unittest.TestCase):
             text = f.read()
         self.assertNotIn("# edited by hand", text)
         self.assertEqual(yaml.safe_load(text)["target"]["positive"], "bad")
+
+    def test_group_indicators_are_protected_and_name_their_attribute(self):
+        # A churn table as such tables come: one-group columns in several encodings.
+        rng = np.random.default_rng(11)
+        n = 700
+        female = rng.integers(0, 2, n)
+        df = pd.DataFrame({
+            "customer_id": [f"C{100000 + i}" for i in range(n)],
+            "female": female,
+            "SeniorCitizen": (rng.random(n) < 0.16).astype(int),
+            "is_male": np.where(female == 1, "No", "Yes"),
+            "race_white": rng.choice(["yes", "no"], n),
+            "foreigner": rng.choice(["Y", "N"], n, p=[0.1, 0.9]),
+            "female_count": rng.integers(0, 41, n),  # counts people: no group indicator
+            "tenure": rng.integers(0, 73, n),
+            "monthly_charges": rng.uniform(18, 119, n).round(2),
+            "churn": rng.choice(["Yes", "No"], n, p=[0.27, 0.73]),
+        })
+        data = os.path.join(self.tmp.name, "churn.csv")
+        df.to_csv(data, index=False)
+        r = self.run_cli("--json", "init", self.project, "--data", data, "--target", "churn")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        guesses = {g["column"]: g for g in json.loads(r.stdout)["guesses"]}
+        attributes = {"female": "sex", "SeniorCitizen": "age", "is_male": "sex",
+                      "race_white": "race", "foreigner": "nationality"}
+        protected = {c for c, g in guesses.items() if g["role"] == "protected"}
+        self.assertEqual(protected, set(attributes))
+        for column, attribute in attributes.items():
+            self.assertIn(f"protected attribute: {attribute} (", guesses[column]["reason"])
+        self.assertNotIn("female_count", guesses)
+        self.assertEqual(guesses["customer_id"]["role"], "id")
+
+        with open(os.path.join(self.project, "mlpipe.yaml")) as f:
+            text = f.read()
+        spec = yaml.safe_load(text)
+        self.assertEqual(spec["columns"]["protected"], list(attributes))
+        self.assertIn("- female  # check: indicates one group of a protected attribute: sex "
+                      "(female)", text)
+        self.assertIn("- SeniorCitizen  # check: indicates one group of a protected attribute: "
+                      "age (senior)", text)
+        # The human output names the attribute too.
+        r = self.run_cli("init", self.project, "--data", data, "--target", "churn", "--force")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"(?m)^  foreigner: protected \(.*nationality \(foreigner\)\)$")
 
     def test_unknown_target_is_bad_input(self):
         r = self.run_cli("init", self.project, "--data", os.path.join(DATA, "iris.csv"),

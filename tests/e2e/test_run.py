@@ -252,6 +252,44 @@ class NewDataTest(unittest.TestCase):
             self.assertEqual(states["profile"], "not_run")
 
 
+    def test_the_other_half_of_a_random_split_passes_and_a_rescaled_copy_stops(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            project = make_project(tmp)
+            path = os.path.join(tmp, "data", "credit-g.csv")
+            full = pd.read_csv(path)
+            first = full.sample(frac=0.5, random_state=3)
+            second = full.drop(first.index)
+            first.to_csv(path, index=False)
+            p, out = run_json(project, "--until", "validate")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(out["ingest"]["dataset_ref"], "credit-g@1")
+            # Version 2, the other half: beyond the first half's observed ranges
+            # here and there, which warns and does not stop the run.
+            second.to_csv(path, index=False)
+            p, out = run_json(project, "--until", "validate")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(out["ingest"]["dataset_ref"], "credit-g@2")
+            self.assertTrue(out["validate"]["passed"], out["validate"])
+            self.assertEqual(out["validate"]["errors"], 0)
+            beyond = [c for c in full.columns if pd.api.types.is_numeric_dtype(full[c])
+                      and ((second[c] < first[c].min()) | (second[c] > first[c].max())).any()]
+            self.assertTrue(beyond)  # so the warnings are tested, not absent
+            self.assertEqual(out["validate"]["warnings"], len(beyond))
+            self.assertEqual(sorted(a["column"] for a in out["validate"]["anomalies"]),
+                             sorted(beyond))
+            self.assertEqual({a["severity"] for a in out["validate"]["anomalies"]}, {"warning"})
+            # Version 3: amounts in cents instead of marks is an error and stops the run.
+            cents = second.copy()
+            cents["credit_amount"] = cents["credit_amount"] * 100
+            cents.to_csv(path, index=False)
+            p, out = run_json(project, "--until", "validate")
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertFalse(out["validate"]["passed"])
+            self.assertIn("credit-g@3 breaks the schema of credit-g@2", out["stopped"])
+            errors = [a for a in out["validate"]["anomalies"] if a["severity"] == "error"]
+            self.assertEqual([a["column"] for a in errors], ["credit_amount"])
+
+
 class PolicyTest(unittest.TestCase):
     def test_a_policy_that_refuses_proxies_stops_before_training(self):
         with tempfile.TemporaryDirectory() as tmp:
