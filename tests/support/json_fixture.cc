@@ -44,14 +44,15 @@ size_t ForEachCase(const core::Json& fixture, const std::string& key, size_t min
   }
   for (size_t i = 0; i < cases.size(); ++i) {
     const core::Json& c = cases[i];
-    std::string label = key + "[" + std::to_string(i) + "]";
+    std::ostringstream label;
+    label << key << '[' << i << ']';
     for (const char* field : {"name", "statistic", "model"}) {
       if (c.is_object() && c.contains(field) && c[field].is_string()) {
-        label += " " + c[field].get<std::string>();
+        label << ' ' << c[field].get<std::string>();
         break;
       }
     }
-    SCOPED_TRACE(label);
+    SCOPED_TRACE(label.str());
     fn(c);
   }
   return cases.size();
