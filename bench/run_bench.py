@@ -364,8 +364,8 @@ def main():
     ap.add_argument("--mlpipe", required=True)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--suites", default="profile,fit,train,store,run",
-                    help="comma-separated: profile, fit, train, store, run")
+    ap.add_argument("--suites", default="profile,fit,train,store,run,tracking",
+                    help="comma-separated: profile, fit, train, store, run, tracking")
     ap.add_argument("--store-bench", default=None,
                     help="the store_bench binary (default: beside --mlpipe)")
     ap.add_argument("--store-runs", type=int, default=100_000,
@@ -400,6 +400,11 @@ def main():
         results["store"] = bench_store(mlpipe, store_bench, args.store_repeats, args.store_runs)
     if "run" in suites:
         results["run"] = bench_run(mlpipe, args.run_repeats)
+    if "tracking" in suites:
+        sys.path.insert(0, HERE)
+        from tracking_bench import bench_tracking
+        results["tracking"] = bench_tracking(os.path.join(os.path.dirname(mlpipe),
+                                                          "tracking_api_bench"), args.repeats)
     with open(os.path.join(OUT, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
 

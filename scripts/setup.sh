@@ -14,7 +14,7 @@ PACKAGES=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # independent reference values (test and benchmark time only)
-  python3 python3-numpy python3-pandas python3-scipy python3-sklearn python3-xgboost python3-zstandard
+  python3 python3-numpy python3-pandas python3-scipy python3-sklearn python3-statsmodels python3-xgboost python3-zstandard
 )
 
 missing=()

@@ -11,14 +11,14 @@
 namespace mlpipe::eval {
 namespace {
 
+using testing::ForEachCase;
 using testing::Ints;
 using testing::LoadClassification;
 
 TEST(McNemarTest, MatchesStatsmodelsFormulas) {
   const core::Json fixture = testing::LoadFixture("compare");
   ASSERT_TRUE(fixture.contains("cases"));
-  for (const auto& c : fixture["cases"]) {
-    SCOPED_TRACE(c["name"].get<std::string>());
+  ForEachCase(fixture, "cases", 2, [&](const core::Json& c) {
     const auto y = Ints(c["labels"]), a = Ints(c["a"]), b = Ints(c["b"]);
     auto r = McNemar(y, a, b);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -29,7 +29,7 @@ TEST(McNemarTest, MatchesStatsmodelsFormulas) {
     EXPECT_REL(r->chi2_statistic, c["chi2_statistic"].get<double>(), 1e-12);
     EXPECT_REL(r->chi2_p_value, c["chi2_p_value"].get<double>(), 1e-12);
     EXPECT_EQ(r->exact_recommended, r->a_only_correct + r->b_only_correct < 25);
-  }
+  });
 }
 
 TEST(McNemarTest, NoDiscordantRowsAndErrors) {

@@ -21,8 +21,7 @@ MetricInput ClassificationCase::Input(bool weighted) const {
 std::vector<ClassificationCase> LoadClassification(const std::string& file) {
   const core::Json j = LoadFixture(file);
   std::vector<ClassificationCase> out;
-  if (!j.contains("cases")) return out;
-  for (const auto& c : j["cases"]) {
+  ForEachCase(j, "cases", 2, [&](const core::Json& c) {
     ClassificationCase k;
     k.model = c["model"].get<std::string>();
     k.num_classes = j.value("num_classes", 2);
@@ -32,7 +31,7 @@ std::vector<ClassificationCase> LoadClassification(const std::string& file) {
     k.probabilities = Doubles(c["probabilities"]);
     k.json = c;
     out.push_back(std::move(k));
-  }
+  });
   return out;
 }
 

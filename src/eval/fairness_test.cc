@@ -11,6 +11,7 @@
 namespace mlpipe::eval {
 namespace {
 
+using testing::ForEachCase;
 using testing::Ints;
 using testing::LoadClassification;
 using testing::LoadFixture;
@@ -21,7 +22,7 @@ TEST(FairnessTest, MatchesFairlearnDefinitionsOnCreditG) {
   ASSERT_FALSE(cases.empty());
   int columns = 0;
   for (const auto& c : cases) {
-    for (const auto& g : fixture["groups"]) {
+    ForEachCase(fixture, "groups", 3, [&](const core::Json& g) {
       const std::string name = g["name"].get<std::string>();
       SCOPED_TRACE(c.model + " " + name);
       const auto codes = Ints(g["codes"]);
@@ -59,7 +60,7 @@ TEST(FairnessTest, MatchesFairlearnDefinitionsOnCreditG) {
       EXPECT_EQ(*DemographicParityDifference(in), r->demographic_parity_difference);
       EXPECT_EQ(*EqualizedOddsRatio(in), r->equalized_odds_ratio);
       ++columns;
-    }
+    });
   }
   EXPECT_EQ(columns, 6);
 }

@@ -11,6 +11,7 @@
 namespace mlpipe::eval {
 namespace {
 
+using testing::ForEachCase;
 using testing::Ints;
 using testing::LoadClassification;
 using testing::LoadFixture;
@@ -64,13 +65,13 @@ TEST(MetricTableTest, EveryMetricMatchesItsReference) {
         break;
       case MetricKind::kFairness:
         for (const auto& c : binary_cases) {
-          for (const auto& g : binary["groups"]) {
+          ForEachCase(binary, "groups", 3, [&](const core::Json& g) {
             const auto codes = Ints(g["codes"]);
             MetricInput in = c.Input();
             in.groups = codes;
             in.num_groups = g["group_names"].size();
             check(in, c.json["fairness"][g["name"].get<std::string>()][name], 1e-12);
-          }
+          });
         }
         break;
     }

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "json_fixture.h"
 #include "test_data.h"
 
 namespace mlpipe::governance {
@@ -24,9 +25,9 @@ TEST(PiiTest, PseudonymMatchesPythonHmac) {
   const core::Json& ref = Reference()["pii"];
   const std::string key = ref["key"].get<std::string>();
   ASSERT_EQ(ref["pseudonyms"].size(), 8u);
-  for (const auto& p : ref["pseudonyms"]) {
+  test_support::ForEachCase(ref, "pseudonyms", 8, [&](const core::Json& p) {
     EXPECT_EQ(Pseudonym(key, p[0].get<std::string>()), p[1].get<std::string>()) << p.dump();
-  }
+  });
   EXPECT_NE(Pseudonym("other key", "alice@example.com"), Pseudonym(key, "alice@example.com"));
 }
 

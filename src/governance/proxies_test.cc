@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "json_fixture.h"
 #include "test_data.h"
 
 namespace mlpipe::governance {
@@ -63,13 +64,13 @@ TEST(ProxiesTest, FiguresMatchScipyAndSklearn) {
     got[{f.feature, f.protected_column, std::string(ProxyMethodName(f.method))}] = f.value;
   }
   ASSERT_EQ(got.size(), ref["findings"].size());
-  for (const auto& r : ref["findings"]) {
+  test_support::ForEachCase(ref, "findings", 76, [&](const core::Json& r) {
     const auto key =
         std::make_tuple(r[0].get<std::string>(), r[1].get<std::string>(), r[2].get<std::string>());
     auto it = got.find(key);
     ASSERT_NE(it, got.end()) << r.dump();
     EXPECT_NEAR(it->second, r[3].get<double>(), 1e-10) << r.dump();
-  }
+  });
 }
 
 TEST(ProxiesTest, SortedDescendingAndThresholdFlags) {

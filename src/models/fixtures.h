@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "json_fixture.h"
 #include "mlpipe/core/json_util.h"
 #include "mlpipe/models/estimator.h"
 #include "mlpipe/table/matrix.h"

@@ -35,9 +35,9 @@ Saved ReadCoefficients(const Model& m) {
 void CheckLinearCases(const std::string& dataset, double coef_tol, double pred_tol, bool rel) {
   const Fixture& f = LoadFixture(dataset);
   int checked = 0;
-  for (const core::Json& c : f.expected.at("cases")) {
+  test_support::ForEachCase(f.expected, "cases", 3, [&](const core::Json& c) {
     const std::string family = c.at("family");
-    if (family != "logreg" && family != "linear" && family != "ridge") continue;
+    if (family != "logreg" && family != "linear" && family != "ridge") return;
     SCOPED_TRACE(dataset + " " + family + " " + c.at("params").dump() + " weights " +
                  c.at("weights").dump());
     std::vector<float> w = testing::Weights(c.at("weights"), f.x.rows);
@@ -69,7 +69,7 @@ void CheckLinearCases(const std::string& dataset, double coef_tol, double pred_t
       ASSERT_TRUE(Near(got[i], want[i], pred_tol, rel ? pred_tol : 0)) << "value " << i;
     }
     ++checked;
-  }
+  });
   EXPECT_GT(checked, 0);
 }
 

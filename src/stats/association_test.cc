@@ -12,6 +12,7 @@ namespace mlpipe::stats {
 namespace {
 
 using testing::Doubles;
+using testing::ForEachCase;
 using testing::Ints;
 using testing::LoadFixture;
 using testing::Num;
@@ -20,29 +21,24 @@ constexpr double kRel = 1e-9;
 
 TEST(AssociationTest, PearsonAndSpearmanMatchScipy) {
   const core::Json f = LoadFixture("association");
-  ASSERT_GE(f["numeric"].size(), 4u);
-  for (const auto& c : f["numeric"]) {
-    SCOPED_TRACE(c["name"].get<std::string>());
+  ForEachCase(f, "numeric", 5, [&](const core::Json& c) {
     const std::vector<double> x = Doubles(c["x"]), y = Doubles(c["y"]);
     EXPECT_REL(Pearson(x, y), Num(c["pearson"]), kRel);
     EXPECT_REL(Spearman(x, y), Num(c["spearman"]), kRel);
     // Spearman is Pearson on average ranks.
     EXPECT_REL(Pearson(Rank(x), Rank(y)), Num(c["spearman"]), kRel);
-  }
+  });
 }
 
 TEST(AssociationTest, RankMatchesRankdata) {
   const core::Json f = LoadFixture("association");
-  for (const auto& c : f["rank"]) {
-    EXPECT_EQ(Rank(Doubles(c["x"])), Doubles(c["ranks"]));
-  }
+  ForEachCase(f, "rank", 3,
+              [&](const core::Json& c) { EXPECT_EQ(Rank(Doubles(c["x"])), Doubles(c["ranks"])); });
 }
 
 TEST(AssociationTest, CramersVAndMutualInformationMatchReferences) {
   const core::Json f = LoadFixture("association");
-  ASSERT_GE(f["categorical"].size(), 3u);
-  for (const auto& c : f["categorical"]) {
-    SCOPED_TRACE(c["name"].get<std::string>());
+  ForEachCase(f, "categorical", 4, [&](const core::Json& c) {
     const std::vector<int32_t> a = Ints(c["a"]), b = Ints(c["b"]);
     const int32_t ka = c["ka"].get<int32_t>(), kb = c["kb"].get<int32_t>();
     EXPECT_REL(CramersV(a, ka, b, kb), Num(c["cramers_v"]), kRel);
@@ -50,27 +46,26 @@ TEST(AssociationTest, CramersVAndMutualInformationMatchReferences) {
     // Symmetric in its two codings.
     EXPECT_REL(CramersV(b, kb, a, ka), Num(c["cramers_v"]), kRel);
     EXPECT_REL(MutualInformation(b, kb, a, ka), Num(c["mutual_information"]), kRel);
-  }
+  });
 }
 
 TEST(AssociationTest, SparsePathEqualsDense) {
   // Huge declared cardinalities force the sorted-cells path; unused codes
   // must not change the result.
   const core::Json f = LoadFixture("association");
-  for (const auto& c : f["categorical"]) {
+  ForEachCase(f, "categorical", 4, [&](const core::Json& c) {
     const std::vector<int32_t> a = Ints(c["a"]), b = Ints(c["b"]);
     EXPECT_REL(CramersV(a, 100000, b, 100000), Num(c["cramers_v"]), 1e-9);
     EXPECT_REL(MutualInformation(a, 100000, b, 100000), Num(c["mutual_information"]), kRel);
-  }
+  });
 }
 
 TEST(AssociationTest, CorrelationRatioMatchesGroupbyFormula) {
   const core::Json f = LoadFixture("association");
-  for (const auto& c : f["correlation_ratio"]) {
-    SCOPED_TRACE(c["name"].get<std::string>());
+  ForEachCase(f, "correlation_ratio", 2, [&](const core::Json& c) {
     EXPECT_REL(CorrelationRatio(Doubles(c["values"]), Ints(c["codes"]), c["k"].get<int32_t>()),
                Num(c["eta"]), kRel);
-  }
+  });
 }
 
 TEST(AssociationTest, DegenerateInputsGiveNaN) {

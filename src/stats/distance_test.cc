@@ -13,6 +13,7 @@ namespace mlpipe::stats {
 namespace {
 
 using testing::Doubles;
+using testing::ForEachCase;
 using testing::LoadFixture;
 using testing::Num;
 
@@ -20,13 +21,12 @@ constexpr double kRel = 1e-9;
 
 TEST(DistanceTest, PsiMatchesFormula) {
   const core::Json f = LoadFixture("distance");
-  for (const auto& c : f["psi"]) {
-    SCOPED_TRACE(c["name"].get<std::string>());
+  ForEachCase(f, "psi", 3, [&](const core::Json& c) {
     const auto r = PopulationStabilityIndex(Doubles(c["expected"]), Doubles(c["actual"]),
                                             c["epsilon"].get<double>());
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_REL(*r, c["psi"].get<double>(), kRel);
-  }
+  });
 }
 
 TEST(DistanceTest, PsiOverBinsOfTwoSamples) {
@@ -41,19 +41,17 @@ TEST(DistanceTest, PsiOverBinsOfTwoSamples) {
 
 TEST(DistanceTest, JensenShannonMatchesScipy) {
   const core::Json f = LoadFixture("distance");
-  for (const auto& c : f["jensenshannon"]) {
-    SCOPED_TRACE(c["name"].get<std::string>());
+  ForEachCase(f, "jensenshannon", 8, [&](const core::Json& c) {
     const double base = c["base"].is_null() ? 0.0 : c["base"].get<double>();
     const auto r = JensenShannonDistance(Doubles(c["p"]), Doubles(c["q"]), base);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_REL(*r, Num(c["value"]), kRel);
-  }
+  });
 }
 
 TEST(DistanceTest, WassersteinMatchesScipy) {
   const core::Json f = LoadFixture("distance");
-  for (const auto& c : f["wasserstein"]) {
-    SCOPED_TRACE(c["name"].get<std::string>());
+  ForEachCase(f, "wasserstein", 4, [&](const core::Json& c) {
     const std::vector<double> uw =
         c["u_weights"].is_null() ? std::vector<double>{} : Doubles(c["u_weights"]);
     const std::vector<double> vw =
@@ -61,17 +59,16 @@ TEST(DistanceTest, WassersteinMatchesScipy) {
     const auto r = WassersteinDistance(Doubles(c["u"]), Doubles(c["v"]), uw, vw);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_REL(*r, Num(c["value"]), kRel);
-  }
+  });
 }
 
 TEST(DistanceTest, HellingerMatchesFormula) {
   const core::Json f = LoadFixture("distance");
-  for (const auto& c : f["hellinger"]) {
-    SCOPED_TRACE(c["name"].get<std::string>());
+  ForEachCase(f, "hellinger", 3, [&](const core::Json& c) {
     const auto r = HellingerDistance(Doubles(c["p"]), Doubles(c["q"]));
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_REL(*r, Num(c["value"]), kRel);
-  }
+  });
 }
 
 TEST(DistanceTest, BadInput) {

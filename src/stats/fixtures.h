@@ -14,6 +14,7 @@ inline core::Json LoadFixture(const std::string& name) {
 }
 
 using test_support::Doubles;
+using test_support::ForEachCase;
 using test_support::Ints;
 using test_support::Num;
 using test_support::RelNear;

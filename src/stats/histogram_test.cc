@@ -15,6 +15,7 @@ namespace mlpipe::stats {
 namespace {
 
 using testing::Doubles;
+using testing::ForEachCase;
 using testing::Ints;
 using testing::LoadFixture;
 
@@ -26,22 +27,20 @@ std::vector<uint64_t> Counts(const core::Json& j) {
 
 TEST(HistogramTest, EqualWidthMatchesNumpy) {
   const core::Json f = LoadFixture("histogram");
-  ASSERT_GE(f["equal_width"].size(), 3u);
-  for (const auto& c : f["equal_width"]) {
-    SCOPED_TRACE(c["name"].get<std::string>());
+  ForEachCase(f, "equal_width", 4, [&](const core::Json& c) {
     const Histogram h = EqualWidthHistogram(Doubles(c["x"]), c["bins"].get<int>());
     const std::vector<double> edges = Doubles(c["edges"]);
     ASSERT_EQ(h.edges.size(), edges.size());
     for (size_t i = 0; i < edges.size(); ++i) EXPECT_EQ(h.edges[i], edges[i]) << i;
     EXPECT_EQ(h.counts, Counts(c["counts"]));
-  }
+  });
 }
 
 TEST(HistogramTest, SortedEqualsUnsorted) {
   // The fixtures, values sitting on the edges, and a wide random sample.
   std::vector<std::vector<double>> cases;
   const core::Json f = LoadFixture("histogram");
-  for (const auto& c : f["equal_width"]) cases.push_back(Doubles(c["x"]));
+  ForEachCase(f, "equal_width", 4, [&](const core::Json& c) { cases.push_back(Doubles(c["x"])); });
   std::vector<double> on_edges;
   for (int i = 0; i <= 300; ++i) on_edges.push_back(0.1 * i);
   cases.push_back(on_edges);
@@ -65,15 +64,13 @@ TEST(HistogramTest, SortedEqualsUnsorted) {
 
 TEST(HistogramTest, QuantileMatchesNumpy) {
   const core::Json f = LoadFixture("histogram");
-  ASSERT_GE(f["quantile"].size(), 2u);
-  for (const auto& c : f["quantile"]) {
-    SCOPED_TRACE(c["name"].get<std::string>());
+  ForEachCase(f, "quantile", 3, [&](const core::Json& c) {
     const Histogram h = QuantileHistogram(Doubles(c["x"]), c["bins"].get<int>());
     const std::vector<double> edges = Doubles(c["edges"]);
     ASSERT_EQ(h.edges.size(), edges.size());
     for (size_t i = 0; i < edges.size(); ++i) EXPECT_REL(h.edges[i], edges[i], 1e-12);
     EXPECT_EQ(h.counts, Counts(c["counts"]));
-  }
+  });
 }
 
 TEST(HistogramTest, DegenerateInputs) {

@@ -13,6 +13,7 @@ namespace mlpipe::stats {
 namespace {
 
 using testing::Doubles;
+using testing::ForEachCase;
 using testing::LoadFixture;
 using testing::Num;
 
@@ -26,22 +27,19 @@ KsMethod ParseMethod(const std::string& m) {
 
 TEST(KsTest, TwoSampleMatchesScipy) {
   const core::Json f = LoadFixture("hypothesis");
-  ASSERT_GE(f["ks_2samp"].size(), 8u);
-  for (const auto& c : f["ks_2samp"]) {
-    SCOPED_TRACE(c["name"].get<std::string>());
+  ForEachCase(f, "ks_2samp", 11, [&](const core::Json& c) {
     const auto r =
         KsTwoSample(Doubles(c["a"]), Doubles(c["b"]), ParseMethod(c["method"].get<std::string>()));
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_REL(r->statistic, Num(c["statistic"]), 1e-12);
     EXPECT_REL(r->p_value, Num(c["pvalue"]), kRel);
     EXPECT_NE(r->method, KsMethod::kAuto);
-  }
+  });
 }
 
 TEST(KsTest, KolmogorovSfMatchesKstwo) {
   const core::Json f = LoadFixture("hypothesis");
-  ASSERT_GE(f["kstwo_sf"].size(), 100u);
-  for (const auto& c : f["kstwo_sf"]) {
+  ForEachCase(f, "kstwo_sf", 133, [&](const core::Json& c) {
     const uint64_t n = c["n"].get<uint64_t>();
     const double d = c["d"].get<double>();
     const double expected = Num(c["sf"]);
@@ -51,7 +49,7 @@ TEST(KsTest, KolmogorovSfMatchesKstwo) {
     } else {
       EXPECT_REL(KolmogorovSf(n, d), expected, kRel) << "n=" << n << " d=" << d;
     }
-  }
+  });
   EXPECT_TRUE(std::isnan(KolmogorovSf(0, 0.5)));
 }
 
@@ -86,8 +84,7 @@ TEST(KsTest, BadInput) {
 
 TEST(ChiSquareTest, IndependenceMatchesChi2Contingency) {
   const core::Json f = LoadFixture("hypothesis");
-  for (const auto& c : f["chi2_contingency"]) {
-    SCOPED_TRACE(c["name"].get<std::string>());
+  ForEachCase(f, "chi2_contingency", 4, [&](const core::Json& c) {
     std::vector<double> flat;
     const size_t rows = c["table"].size(), cols = c["table"][0].size();
     for (const auto& row : c["table"]) {
@@ -98,13 +95,12 @@ TEST(ChiSquareTest, IndependenceMatchesChi2Contingency) {
     EXPECT_REL(r->statistic, Num(c["statistic"]), kRel);
     EXPECT_REL(r->p_value, Num(c["pvalue"]), kRel);
     EXPECT_EQ(r->dof, c["dof"].get<double>());
-  }
+  });
 }
 
 TEST(ChiSquareTest, GoodnessOfFitMatchesChisquare) {
   const core::Json f = LoadFixture("hypothesis");
-  for (const auto& c : f["chisquare"]) {
-    SCOPED_TRACE(c["name"].get<std::string>());
+  ForEachCase(f, "chisquare", 4, [&](const core::Json& c) {
     const std::vector<double> obs = Doubles(c["observed"]);
     const std::vector<double> exp =
         c["expected"].is_null() ? std::vector<double>{} : Doubles(c["expected"]);
@@ -113,7 +109,7 @@ TEST(ChiSquareTest, GoodnessOfFitMatchesChisquare) {
     EXPECT_REL(r->statistic, Num(c["statistic"]), kRel);
     EXPECT_REL(r->p_value, Num(c["pvalue"]), kRel);
     EXPECT_EQ(r->dof, c["dof"].get<double>());
-  }
+  });
 }
 
 TEST(ChiSquareTest, BadInput) {
@@ -137,13 +133,13 @@ TEST(ChiSquareTest, BadInput) {
 
 TEST(ZTestTest, TwoProportionsMatchFormula) {
   const core::Json f = LoadFixture("hypothesis");
-  for (const auto& c : f["proportions_ztest"]) {
+  ForEachCase(f, "proportions_ztest", 4, [&](const core::Json& c) {
     const auto r = TwoProportionZTest(c["x1"].get<uint64_t>(), c["n1"].get<uint64_t>(),
                                       c["x2"].get<uint64_t>(), c["n2"].get<uint64_t>());
     ASSERT_TRUE(r.ok());
     EXPECT_REL(r->statistic, Num(c["z"]), kRel);
     EXPECT_REL(r->p_value, Num(c["pvalue"]), kRel);
-  }
+  });
   EXPECT_FALSE(TwoProportionZTest(1, 0, 1, 2).ok());
   EXPECT_FALSE(TwoProportionZTest(3, 2, 1, 2).ok());
   const auto degenerate = TwoProportionZTest(0, 10, 0, 20);

@@ -12,6 +12,7 @@ namespace mlpipe::stats {
 namespace {
 
 using testing::Doubles;
+using testing::ForEachCase;
 using testing::LoadFixture;
 
 TEST(OutliersTest, IqrFencesMatchNumpy) {
@@ -21,12 +22,12 @@ TEST(OutliersTest, IqrFencesMatchNumpy) {
   const std::vector<double> q = Quantiles(x, qs);
   EXPECT_REL(q[0], f["q1"].get<double>(), 1e-12);
   EXPECT_REL(q[1], f["q3"].get<double>(), 1e-12);
-  for (const auto& c : f["iqr"]) {
+  ForEachCase(f, "iqr", 2, [&](const core::Json& c) {
     const Fences fences = IqrFences(q[0], q[1], c["k"].get<double>());
     EXPECT_REL(fences.low, c["low"].get<double>(), 1e-12);
     EXPECT_REL(fences.high, c["high"].get<double>(), 1e-12);
     EXPECT_EQ(CountOutside(x, fences), c["outside"].get<uint64_t>());
-  }
+  });
 }
 
 TEST(OutliersTest, ZScoreMatchesScipy) {
@@ -36,10 +37,10 @@ TEST(OutliersTest, ZScoreMatchesScipy) {
   m.AddAll(x);
   EXPECT_REL(m.mean(), f["mean"].get<double>(), 1e-12);
   EXPECT_REL(m.stddev(0), f["std"].get<double>(), 1e-12);
-  for (const auto& c : f["zscore"]) {
+  ForEachCase(f, "zscore", 2, [&](const core::Json& c) {
     EXPECT_EQ(CountZScoreOutliers(x, m.mean(), m.stddev(0), c["threshold"].get<double>()),
               c["count"].get<uint64_t>());
-  }
+  });
 }
 
 TEST(OutliersTest, EdgeCases) {

@@ -15,13 +15,12 @@ namespace mlpipe::stats {
 namespace {
 
 using testing::Doubles;
+using testing::ForEachCase;
 using testing::LoadFixture;
 
 TEST(QuantileTest, SortedAndSelectionMatchNumpy) {
   const core::Json f = LoadFixture("quantile");
-  ASSERT_GE(f["cases"].size(), 4u);
-  for (const auto& c : f["cases"]) {
-    SCOPED_TRACE(c["name"].get<std::string>());
+  ForEachCase(f, "cases", 5, [&](const core::Json& c) {
     std::vector<double> x = Doubles(c["x"]);
     const std::vector<double> qs = Doubles(c["q"]);
     const std::vector<double> expected = Doubles(c["expected"]);
@@ -31,7 +30,7 @@ TEST(QuantileTest, SortedAndSelectionMatchNumpy) {
       EXPECT_REL(QuantileSorted(x, qs[i]), expected[i], 1e-12);
       EXPECT_EQ(selected[i], QuantileSorted(x, qs[i])) << "q = " << qs[i];
     }
-  }
+  });
 }
 
 TEST(QuantileTest, SelectionEqualsSortOnManyQuantiles) {

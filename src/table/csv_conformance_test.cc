@@ -1,4 +1,5 @@
-// The CSV conformance corpus (testdata/csv/NAME.csv beside NAME.expected.json)
+// The CSV conformance corpus (testdata/csv/NAME.csv beside NAME.expected.json,
+// written by testdata/make_fixtures.py from Python's csv module and pandas)
 // and checks against independent parsers: Python's csv module for the fields
 // of every corpus file, pandas for the example datasets.
 #include <cmath>

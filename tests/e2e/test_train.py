@@ -1,7 +1,9 @@
 """End-to-end tests of `mlpipe train`.
 
 scikit-learn is the independent reference: the test metrics mlpipe reports are
-recomputed from the test-row predictions it writes (--predictions). Also
+recomputed from the test-row predictions it writes (--predictions), with the
+true labels of those rows read from the source CSV by pandas (the file's
+`row` column names them), not from the `label` column mlpipe wrote. Also
 checks the model folder (docs/train.md), determinism, the error cases and
 their exit codes, and that multiclass and regression targets train.
 
@@ -15,6 +17,7 @@ import subprocess
 import tempfile
 import unittest
 
+import numpy as np
 import pandas as pd
 from sklearn.metrics import accuracy_score, mean_squared_error, r2_score, roc_auc_score
 
@@ -26,6 +29,23 @@ CREDIT = os.path.join(DATA, "credit-g.csv")
 
 def run(*args):
     return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=300)
+
+
+def true_labels(data, target, pred):
+    """The target of the predicted rows as pandas reads the source file. Also
+    fails when a row is predicted twice or mlpipe's `label` column disagrees."""
+    source = pd.read_csv(data)
+    rows = pred["row"].to_numpy()
+    if len(set(rows)) != len(rows):
+        raise AssertionError("a row is predicted twice")
+    y = source[target].iloc[rows].reset_index(drop=True)
+    if y.dtype == object:
+        same = y == pred["label"].astype(str)
+    else:
+        same = np.isclose(y, pred["label"], rtol=1e-12, atol=0)
+    if not same.all():
+        raise AssertionError(f"the label column differs from {data} in {(~same).sum()} rows")
+    return y
 
 
 def train(*args, search="random:4"):
@@ -68,9 +88,10 @@ class CreditTest(unittest.TestCase):
         summary = json.loads(self.proc.stdout)
         pred = pd.read_csv(self.pred)
         self.assertEqual(len(pred), 200)
-#Stratified hold - out : 30 % bad in the data, so 60 of 200.
-        self.assertEqual((pred["label"] == "bad").sum(), 60)
-        y = (pred["label"] == "bad").astype(int)
+        # Stratified hold-out: 30% bad in the data, so 60 of 200.
+        truth = true_labels(CREDIT, "class", pred)
+        self.assertEqual((truth == "bad").sum(), 60)
+        y = (truth == "bad").astype(int)
         auc = roc_auc_score(y, pred["score"])
         self.assertAlmostEqual(auc, summary["best"]["test"]["roc_auc"]["value"], delta=1e-9)
         self.assertEqual(summary["best"], summary["leaderboard"][0])
@@ -158,7 +179,8 @@ class OtherTasksTest(unittest.TestCase):
             summary = json.loads(proc.stdout)
             self.assertEqual(summary["target"]["task"], "multiclass")
             pred = pd.read_csv(pred_path)
-            acc = accuracy_score(pred["label"], pred["predicted"])
+            truth = true_labels(os.path.join(DATA, "iris.csv"), "class", pred)
+            acc = accuracy_score(truth, pred["predicted"])
             self.assertAlmostEqual(acc, summary["best"]["test"]["accuracy"]["value"], delta=1e-12)
             self.assertGreater(acc, 0.8)
 
@@ -172,10 +194,11 @@ class OtherTasksTest(unittest.TestCase):
             summary = json.loads(proc.stdout)
             self.assertEqual(summary["target"]["task"], "regression")
             pred = pd.read_csv(pred_path)
-            rmse = math.sqrt(mean_squared_error(pred["label"], pred["prediction"]))
+            truth = true_labels(os.path.join(DATA, "cpu.csv"), "class", pred)
+            rmse = math.sqrt(mean_squared_error(truth, pred["prediction"]))
             best = summary["best"]["test"]
             self.assertAlmostEqual(rmse, best["rmse"]["value"], delta=1e-9 * max(1, rmse))
-            self.assertAlmostEqual(r2_score(pred["label"], pred["prediction"]),
+            self.assertAlmostEqual(r2_score(truth, pred["prediction"]),
                                    best["r2"]["value"], delta=1e-9)
 
 

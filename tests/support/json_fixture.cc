@@ -27,6 +27,37 @@ core::Json LoadJsonFixture(const std::string& module, const std::string& name) {
   return *parsed;
 }
 
+size_t ForEachCase(const core::Json& fixture, const std::string& key, size_t min_cases,
+                   const std::function<void(const core::Json&)>& fn) {
+  if (!fixture.is_object() || !fixture.contains(key)) {
+    ADD_FAILURE() << "fixture has no \"" << key << "\" cases";
+    return 0;
+  }
+  const core::Json& cases = fixture[key];
+  if (!cases.is_array()) {
+    ADD_FAILURE() << "fixture \"" << key << "\" is not a list of cases";
+    return 0;
+  }
+  if (cases.size() < min_cases) {
+    ADD_FAILURE() << "fixture \"" << key << "\" has " << cases.size()
+                  << " cases, expected at least " << min_cases;
+  }
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const core::Json& c = cases[i];
+    std::ostringstream label;
+    label << key << '[' << i << ']';
+    for (const char* field : {"name", "statistic", "model"}) {
+      if (c.is_object() && c.contains(field) && c[field].is_string()) {
+        label << ' ' << c[field].get<std::string>();
+        break;
+      }
+    }
+    SCOPED_TRACE(label.str());
+    fn(c);
+  }
+  return cases.size();
+}
+
 double Num(const core::Json& j) {
   return j.is_null() ? std::numeric_limits<double>::quiet_NaN() : j.get<double>();
 }

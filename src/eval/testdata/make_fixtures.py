@@ -3,26 +3,23 @@
 models on the example data sets, with scikit-learn's (and pandas/scipy's)
 metric values written beside them.
 
-Usage:
-  /usr/bin/python3 make_fixtures.py OUT_DIR            write *.json into OUT_DIR
-  /usr/bin/python3 make_fixtures.py --check DIR        regenerate into a temporary
-                                                       folder; exit 1 if any file
-                                                       differs from DIR's
+Usage (tests/support/fixture_main.py):
+  /usr/bin/python3 make_fixtures.py OUT_DIR        write the files into OUT_DIR
+  /usr/bin/python3 make_fixtures.py --check DIR    regenerate into a temporary folder;
+                                                   exit 1 if a file differs from DIR's
 
 Run with Debian's Python (scikit-learn 1.2, scipy 1.10, numpy 1.24, pandas 1.5).
-fairlearn and statsmodels are not installed: the fairness metrics are computed
-from fairlearn's documented definitions with pandas groupby and
-sklearn.metrics.confusion_matrix(normalize='true') (the path fairlearn's
-true_positive_rate / false_positive_rate take), and McNemar's test by the
-formulas of statsmodels.stats.contingency_tables.mcnemar with scipy.
+McNemar's test is statsmodels' (python3-statsmodels). fairlearn is not a
+Debian package: the fairness metrics are computed from fairlearn's documented
+definitions with pandas groupby and sklearn.metrics.confusion_matrix(
+normalize='true') (the path fairlearn's true_positive_rate /
+false_positive_rate take).
 JSON has no NaN or infinity: both are written as null.
 """
-import filecmp
 import json
 import math
 import os
 import sys
-import tempfile
 
 import numpy as np
 import pandas as pd
@@ -34,10 +31,14 @@ from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from statsmodels.stats import contingency_tables
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                                "tests", "support"))
+import fixture_main  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "..", "..", "..", "examples", "data")
-FILES = ["binary", "multiclass", "regression", "compare"]
 LIFT_FRACTION = 0.1
 COST_FP, COST_FN = 1.0, 5.0
 
@@ -323,19 +324,17 @@ def cpu():
 # --------------------------------------------------------------- compare ---
 
 def mcnemar(y, a, b):
-    """statsmodels.stats.contingency_tables.mcnemar, written out with scipy:
-    exact=True: statistic min(n01, n10), p = min(1, 2 binom.cdf(stat, n01 + n10, .5));
-    exact=False, correction=True: (|n01 - n10| - 1)^2 / (n01 + n10), p = chi2(1).sf."""
+    """statsmodels.stats.contingency_tables.mcnemar on the 2x2 table of
+    (A right, B right): exact=True (binomial) and exact=False, correction=True
+    (chi-square with continuity correction)."""
     ca, cb = a == y, b == y
-    n01 = int(np.sum(ca & ~cb))  # A right, B wrong
-    n10 = int(np.sum(~ca & cb))  # A wrong, B right
-    n = n01 + n10
-    ex = min(n01, n10)
-    chi = (abs(n01 - n10) - 1) ** 2 / n
-    return {"a_only_correct": n01, "b_only_correct": n10,
-            "exact_statistic": ex,
-            "exact_p_value": float(min(1.0, 2 * stats.binom.cdf(ex, n, 0.5))),
-            "chi2_statistic": float(chi), "chi2_p_value": float(stats.chi2.sf(chi, 1))}
+    table = [[int(np.sum(ca & cb)), int(np.sum(ca & ~cb))],
+             [int(np.sum(~ca & cb)), int(np.sum(~ca & ~cb))]]
+    exact = contingency_tables.mcnemar(table, exact=True)
+    chi = contingency_tables.mcnemar(table, exact=False, correction=True)
+    return {"a_only_correct": table[0][1], "b_only_correct": table[1][0],
+            "exact_statistic": int(exact.statistic), "exact_p_value": float(exact.pvalue),
+            "chi2_statistic": float(chi.statistic), "chi2_p_value": float(chi.pvalue)}
 
 
 def compare(binary, multiclass):
@@ -345,7 +344,8 @@ def compare(binary, multiclass):
     ym = np.array(multiclass["labels"])
     am = np.array(multiclass["cases"][0]["predicted"])
     bm = np.array(multiclass["cases"][1]["predicted"])
-    return {"source": "McNemar by statsmodels' formulas with scipy.stats.binom / chi2",
+    return {"source": "statsmodels.stats.contingency_tables.mcnemar (exact=True; "
+                      "exact=False, correction=True)",
             "cases": [{"name": "credit_lr_vs_gbc", "labels": ints(y), "a": ints(a),
                        "b": ints(b), **mcnemar(y, a, b)},
                       {"name": "iris_sepal_vs_all", "labels": ints(ym), "a": ints(am),
@@ -359,32 +359,14 @@ def generate():
 
 
 def write_all(out_dir):
-    os.makedirs(out_dir, exist_ok=True)
+    names = []
     for name, data in generate().items():
         text = json.dumps(data, allow_nan=False, separators=(",", ":"))
         with open(os.path.join(out_dir, name + ".json"), "w") as f:
             f.write(text + "\n")
-
-
-def main(argv):
-    if len(argv) == 3 and argv[1] == "--check":
-        with tempfile.TemporaryDirectory() as tmp:
-            write_all(tmp)
-            bad = [n for n in FILES
-                   if not os.path.exists(os.path.join(argv[2], n + ".json")) or
-                   not filecmp.cmp(os.path.join(tmp, n + ".json"),
-                                   os.path.join(argv[2], n + ".json"), shallow=False)]
-        if bad:
-            print("fixtures differ from what scikit-learn produces now: " + ", ".join(bad))
-            return 1
-        print("all %d fixture files match" % len(FILES))
-        return 0
-    if len(argv) == 2:
-        write_all(argv[1])
-        return 0
-    print(__doc__)
-    return 2
+        names.append(name + ".json")
+    return names
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(fixture_main.main(sys.argv, write_all, __doc__))

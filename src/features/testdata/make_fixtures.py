@@ -5,20 +5,18 @@ expected output columns on the test rows as scikit-learn 1.2 / numpy / pandas
 compute them. The C++ test reads the same CSV, fits the spec on the training
 rows and compares its transform of the test rows.
 
-Usage:
-  /usr/bin/python3 make_fixtures.py OUT_DIR        write reference.json into OUT_DIR
+Usage (tests/support/fixture_main.py):
+  /usr/bin/python3 make_fixtures.py OUT_DIR        write the files into OUT_DIR
   /usr/bin/python3 make_fixtures.py --check DIR    regenerate into a temporary folder;
                                                    exit 1 if a file differs from DIR's
 
 Run with Debian's Python (scikit-learn 1.2, numpy 1.24, pandas 1.5).
 JSON has no NaN: a missing output is null.
 """
-import filecmp
 import json
 import math
 import os
 import sys
-import tempfile
 
 import numpy as np
 import pandas as pd
@@ -27,6 +25,10 @@ from sklearn.feature_selection import VarianceThreshold
 from sklearn.impute import SimpleImputer
 from sklearn.preprocessing import (KBinsDiscretizer, MinMaxScaler, OneHotEncoder,
                                    OrdinalEncoder, RobustScaler, StandardScaler)
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                                "tests", "support"))
+import fixture_main  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.normpath(os.path.join(HERE, "..", "..", "..", "examples", "data"))
@@ -247,29 +249,14 @@ def encoder_cases():
     return cases
 
 
-def write(out_dir):
+def write_all(out_dir):
     cases = numeric_cases() + encoder_cases()
     doc = {"source": "scikit-learn 1.2 / numpy / pandas on examples/data", "cases": cases}
     with open(os.path.join(out_dir, "reference.json"), "w") as f:
         json.dump(doc, f, indent=None, separators=(",", ":"))
         f.write("\n")
-
-
-def main(argv):
-    if len(argv) == 3 and argv[1] == "--check":
-        with tempfile.TemporaryDirectory() as tmp:
-            write(tmp)
-            if not filecmp.cmp(os.path.join(tmp, "reference.json"),
-                               os.path.join(argv[2], "reference.json"), shallow=False):
-                print("reference.json differs from a fresh run of make_fixtures.py")
-                return 1
-        return 0
-    if len(argv) == 2:
-        write(argv[1])
-        return 0
-    print(__doc__)
-    return 2
+    return ["reference.json"]
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(fixture_main.main(sys.argv, write_all, __doc__))

@@ -14,24 +14,26 @@ sex and age, every other column but `class` a feature. Per pair:
 PII: HMAC-SHA256(key, value) hex digests cut to 16 digits, and quantile
 bands of age.
 
-Usage:
-  /usr/bin/python3 make_fixtures.py OUT_DIR       write reference.json into OUT_DIR
-  /usr/bin/python3 make_fixtures.py --check DIR   regenerate into a temporary
-                                                  folder; exit 1 if it differs
+Usage (tests/support/fixture_main.py):
+  /usr/bin/python3 make_fixtures.py OUT_DIR        write the files into OUT_DIR
+  /usr/bin/python3 make_fixtures.py --check DIR    regenerate into a temporary folder;
+                                                   exit 1 if a file differs from DIR's
 """
-import filecmp
 import hashlib
 import hmac
 import json
 import os
 import sys
-import tempfile
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 from scipy.stats import contingency
 from sklearn.metrics import normalized_mutual_info_score
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                                "tests", "support"))
+import fixture_main  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CREDIT = os.path.join(HERE, "..", "..", "..", "examples", "data", "credit-g.csv")
@@ -119,25 +121,8 @@ def write_all(out_dir):
     with open(os.path.join(out_dir, "reference.json"), "w", encoding="utf-8") as f:
         f.write(json.dumps(data, allow_nan=False, indent=1, ensure_ascii=False))
         f.write("\n")
-
-
-def main(argv):
-    if len(argv) == 3 and argv[1] == "--check":
-        with tempfile.TemporaryDirectory() as tmp:
-            write_all(tmp)
-            ref = os.path.join(argv[2], "reference.json")
-            if not os.path.exists(ref) or not filecmp.cmp(os.path.join(tmp, "reference.json"),
-                                                          ref, shallow=False):
-                print("reference.json differs from what scipy/sklearn/hmac produce now")
-                return 1
-        print("reference.json matches")
-        return 0
-    if len(argv) == 2:
-        write_all(argv[1])
-        return 0
-    print(__doc__)
-    return 2
+    return ["reference.json"]
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(fixture_main.main(sys.argv, write_all, __doc__))

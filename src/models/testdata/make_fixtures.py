@@ -3,11 +3,10 @@
 examples/data/*.csv, with the predictions of python3-xgboost and the
 coefficients / probabilities of scikit-learn written beside them.
 
-Usage:
-  /usr/bin/python3 make_fixtures.py OUT_DIR            write the files into OUT_DIR
-  /usr/bin/python3 make_fixtures.py --check DIR        regenerate into a temporary
-                                                       folder; exit 1 if any file
-                                                       differs from DIR's
+Usage (tests/support/fixture_main.py):
+  /usr/bin/python3 make_fixtures.py OUT_DIR        write the files into OUT_DIR
+  /usr/bin/python3 make_fixtures.py --check DIR    regenerate into a temporary folder;
+                                                   exit 1 if a file differs from DIR's
 
 Run with Debian's Python (xgboost 1.7.4, scikit-learn 1.2.1, pandas 1.5, numpy 1.24).
 
@@ -25,16 +24,18 @@ seed, training rows, and the reference outputs. The mapping from mlpipe's
 hyperparameters to XGBoost's parameters is written out here independently of
 the C++ code (see xgb_params), so a mapping mistake on either side shows up.
 """
-import filecmp
 import json
 import os
 import sys
-import tempfile
 
 import numpy as np
 import pandas as pd
 import xgboost as xgb
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                                "tests", "support"))
+import fixture_main  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.normpath(os.path.join(HERE, "..", "..", "..", "examples", "data"))
@@ -216,7 +217,6 @@ def cases_for(name, x, y):
 
 
 def write_all(out_dir):
-    os.makedirs(out_dir, exist_ok=True)
     files = []
     for name in DATASETS:
         csv_path = os.path.join(out_dir, name + ".csv")
@@ -231,26 +231,5 @@ def write_all(out_dir):
     return files
 
 
-def main(argv):
-    if len(argv) == 3 and argv[1] == "--check":
-        with tempfile.TemporaryDirectory() as tmp:
-            files = write_all(tmp)
-            bad = [n for n in files
-                   if not os.path.exists(os.path.join(argv[2], n)) or
-                   not filecmp.cmp(os.path.join(tmp, n), os.path.join(argv[2], n),
-                                   shallow=False)]
-        if bad:
-            print("fixtures differ from what xgboost / scikit-learn produce now: " +
-                  ", ".join(bad))
-            return 1
-        print("all %d fixture files match" % len(files))
-        return 0
-    if len(argv) == 2:
-        write_all(argv[1])
-        return 0
-    print(__doc__)
-    return 2
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(fixture_main.main(sys.argv, write_all, __doc__))

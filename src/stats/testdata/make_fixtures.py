@@ -2,27 +2,29 @@
 """Golden case files for the stats module: deterministic inputs (seeded numpy)
 with the answers of scipy / numpy / pandas written beside them.
 
-Usage:
-  /usr/bin/python3 make_fixtures.py OUT_DIR            write *.json into OUT_DIR
-  /usr/bin/python3 make_fixtures.py --check DIR        regenerate into a temporary
-                                                       folder; exit 1 if any file
-                                                       differs from DIR's
+Usage (tests/support/fixture_main.py):
+  /usr/bin/python3 make_fixtures.py OUT_DIR        write the files into OUT_DIR
+  /usr/bin/python3 make_fixtures.py --check DIR    regenerate into a temporary folder;
+                                                   exit 1 if a file differs from DIR's
 
-Run with Debian's Python (scipy 1.10, numpy 1.24, pandas 1.5). sklearn is not
-required: mutual_info_score is written out with numpy, term by term as
-sklearn.metrics.mutual_info_score computes it. JSON has no NaN: NaN is null.
+Run with Debian's Python (scipy 1.10, numpy 1.24, pandas 1.5, scikit-learn 1.2:
+mutual information is sklearn.metrics.mutual_info_score's). JSON has no NaN:
+NaN is null.
 """
-import filecmp
 import json
 import math
 import os
 import sys
-import tempfile
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 from scipy.spatial import distance
+from sklearn.metrics import mutual_info_score
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                                "tests", "support"))
+import fixture_main  # noqa: E402
 
 FILES = ["descriptive", "quantile", "histogram", "association", "outliers",
          "hypothesis", "distance", "bootstrap"]
@@ -128,25 +130,6 @@ def histogram():
             "equal_width": eq, "quantile": qh, "categories": cc}
 
 
-def mutual_info(a, b):
-    """sklearn.metrics.mutual_info_score, written out (sklearn is not installed)."""
-    ct = pd.crosstab(a, b).values
-    nzx, nzy = np.nonzero(ct)
-    nz_val = ct[nzx, nzy]
-    total = ct.sum()
-    pi = ct.sum(axis=1)
-    pj = ct.sum(axis=0)
-    if pi.size == 1 or pj.size == 1:
-        return 0.0
-    log_cont = np.log(nz_val)
-    cont_nm = nz_val / total
-    outer = pi.take(nzx).astype(np.int64) * pj.take(nzy).astype(np.int64)
-    log_outer = -np.log(outer) + math.log(pi.sum()) + math.log(pj.sum())
-    mi = cont_nm * (log_cont - math.log(total)) + cont_nm * log_outer
-    mi = np.where(np.abs(mi) < np.finfo(mi.dtype).eps, 0.0, mi)
-    return float(np.clip(mi.sum(), 0.0, None))
-
-
 def association():
     r = rng(4)
     num_cases = []
@@ -171,7 +154,7 @@ def association():
         v = stats.contingency.association(table, method="cramer")
         cat_cases.append({"name": name, "a": [int(t) for t in a], "ka": ka,
                           "b": [int(t) for t in b], "kb": kb, "cramers_v": num(v),
-                          "mutual_information": mutual_info(a, b)})
+                          "mutual_information": float(mutual_info_score(a, b))})
     eta_cases = []
     for name, k, n, shift in [("separated", 3, 300, 2.0), ("weak", 4, 400, 0.1)]:
         codes = r.integers(0, k, n)
@@ -185,7 +168,7 @@ def association():
                           "k": k, "eta": math.sqrt(ssb / sst)})
     return {"source": "scipy.stats.pearsonr, spearmanr, rankdata, "
                       "contingency.association(method='cramer'); eta by pandas groupby; "
-                      "mutual information as sklearn.metrics.mutual_info_score",
+                      "sklearn.metrics.mutual_info_score",
             "numeric": num_cases, "rank": rank_cases, "categorical": cat_cases,
             "correlation_ratio": eta_cases}
 
@@ -309,16 +292,23 @@ def distances():
 
 
 def bootstrap():
+    """Percentile intervals at 95% and at 90% with many resamples, so that
+    scipy's own Monte Carlo error (about 0.002 on these bounds) is far below
+    the gap between the two levels (about 0.07 for the mean): the test can
+    then tell a 90% interval from a 95% one."""
     r = rng(8)
     x = np.round(r.normal(10.0, 2.0, 100), 4)
     cases = []
     for name, fn in [("mean", np.mean), ("median", np.median)]:
-        res = stats.bootstrap((x,), fn, method="percentile", n_resamples=9999,
-                              confidence_level=0.95, random_state=np.random.default_rng(9))
-        cases.append({"statistic": name, "low": float(res.confidence_interval.low),
-                      "high": float(res.confidence_interval.high)})
-    return {"source": "scipy.stats.bootstrap(method='percentile', n_resamples=9999, "
-                      "confidence_level=0.95); a different RNG, compare loosely",
+        case = {"statistic": name}
+        for level, suffix in [(0.95, ""), (0.90, "_90")]:
+            res = stats.bootstrap((x,), fn, method="percentile", n_resamples=99999,
+                                  confidence_level=level, random_state=np.random.default_rng(9))
+            case["low" + suffix] = float(res.confidence_interval.low)
+            case["high" + suffix] = float(res.confidence_interval.high)
+        cases.append(case)
+    return {"source": "scipy.stats.bootstrap(method='percentile', n_resamples=99999, "
+                      "confidence_level=0.95 and 0.90); a different RNG from mlpipe's",
             "x": arr(x), "cases": cases}
 
 
@@ -328,33 +318,13 @@ GENERATORS = {"descriptive": descriptive, "quantile": quantile, "histogram": his
 
 
 def write_all(out_dir):
-    os.makedirs(out_dir, exist_ok=True)
     for name in FILES:
         data = GENERATORS[name]()
         text = json.dumps(data, allow_nan=False, separators=(",", ":"))
         with open(os.path.join(out_dir, name + ".json"), "w") as f:
             f.write(text + "\n")
-
-
-def main(argv):
-    if len(argv) == 3 and argv[1] == "--check":
-        with tempfile.TemporaryDirectory() as tmp:
-            write_all(tmp)
-            bad = [n for n in FILES
-                   if not os.path.exists(os.path.join(argv[2], n + ".json")) or
-                   not filecmp.cmp(os.path.join(tmp, n + ".json"),
-                                   os.path.join(argv[2], n + ".json"), shallow=False)]
-        if bad:
-            print("fixtures differ from what scipy produces now: " + ", ".join(bad))
-            return 1
-        print("all %d fixture files match" % len(FILES))
-        return 0
-    if len(argv) == 2:
-        write_all(argv[1])
-        return 0
-    print(__doc__)
-    return 2
+    return [name + ".json" for name in FILES]
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(fixture_main.main(sys.argv, write_all, __doc__))
