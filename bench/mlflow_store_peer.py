@@ -13,7 +13,8 @@ the cost of the schema and the statements from that of durability.
 
 URI is a SQLite path or a postgresql:// URI; "pg" means
 $MLPIPE_TEST_POSTGRES_URI (scripts/with_postgres.sh sets it; the tables go to a
-schema "mlflow" of their own, beside mlpipe's). The batches are store_bench's:
+schema "mlflow" of their own, beside mlpipe's, made anew by every run). A
+SQLite file is made anew too. The batches are store_bench's:
 point i of batch r is key m{i % 20}, value 0.001 i, step 50 r + i / 20, into one
 run. Prints one JSON object; times are seconds, CPU is user + system of this
 process (client) and, on PostgreSQL, of every server process (server; its pid
@@ -95,6 +96,7 @@ CREATE INDEX index_latest_metrics_run_uuid ON latest_metrics (run_uuid);
 """
 
 SCHEMA_POSTGRES = """
+DROP SCHEMA IF EXISTS mlflow CASCADE;
 CREATE SCHEMA mlflow;
 SET search_path TO mlflow;
 CREATE TABLE experiments (
