@@ -37,12 +37,12 @@ def load(path):
     return m.to_numpy(dtype=np.float32), y
 
 
-def fit_xgboost(path, task, params, repeats):
+def fit_xgboost(path, task, params, repeats, threads=2):
     import xgboost as xgb
     x, y = load(path)
     booster_params = {
         "objective": "binary:logistic" if task == "binary" else "reg:squarederror",
-        "tree_method": "hist", "seed": 1, "nthread": 2, "verbosity": 0,
+        "tree_method": "hist", "seed": 1, "nthread": threads, "verbosity": 0,
         "max_depth": int(params.get("max_depth", 6)),
         "eta": params.get("learning_rate", 0.1),
         "subsample": params.get("subsample", 1), "colsample_bytree": params.get("colsample_bytree", 1),
@@ -50,28 +50,33 @@ def fit_xgboost(path, task, params, repeats):
         "reg_lambda": params.get("reg_lambda", 1),
     }
     rounds = int(params.get("n_estimators", 100))
-    times, mean_pred = [], None
+    times, cpu, mean_pred = [], [], None
     for i in range(repeats):
-        t0 = time.perf_counter()
-        d = xgb.DMatrix(x, label=y, nthread=2)
+        t0, c0 = time.perf_counter(), time.process_time()
+        d = xgb.DMatrix(x, label=y, nthread=threads)
         b = xgb.train(booster_params, d, num_boost_round=rounds)
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
         if i == 0:
             mean_pred = float(np.mean(b.predict(d)))
-    return {"fit_s": times, "mean_prediction": mean_pred}
+    return {"fit_s": times, "fit_cpu_s": cpu, "mean_prediction": mean_pred}
 
 
-def fit_logreg(path, params, repeats, solver):
+def fit_logreg(path, params, repeats, solver, threads=2):
+    """liblinear is single-threaded; lbfgs runs numpy / BLAS on `threads`."""
     from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
     x, y = load(path)
-    times, mean_pred = [], None
+    times, cpu, mean_pred = [], [], None
     for i in range(repeats):
-        t0 = time.perf_counter()
-        m = LogisticRegression(C=params.get("C", 1.0), solver=solver, max_iter=1000).fit(x, y)
+        t0, c0 = time.perf_counter(), time.process_time()
+        with threadpool_limits(limits=threads):
+            m = LogisticRegression(C=params.get("C", 1.0), solver=solver, max_iter=1000).fit(x, y)
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
         if i == 0:
             mean_pred = float(np.mean(m.predict_proba(x)[:, 1]))
-    return {"fit_s": times, "mean_prediction": mean_pred}
+    return {"fit_s": times, "fit_cpu_s": cpu, "mean_prediction": mean_pred}
 
 
 def median(v):

@@ -2,7 +2,13 @@
 """`make bench`: mlpipe side by side with its peers, in one run, on this machine.
 
 Each measurement is repeated and the median is reported, with the ratio
-peer / mlpipe (above 1 means mlpipe is faster). Results also go to
+peer / mlpipe (above 1 means mlpipe is faster), for wall seconds and for CPU
+seconds (user + system; of whole process trees where whole processes are
+timed). Both sides compute on the same number of threads, --threads (mlpipe
+--threads / fit_bench --nthread; n_jobs and nthread on the Python side, BLAS
+pools limited with threadpoolctl); pandas and sqlite3 compute on one thread
+whatever it is. On a loaded machine the CPU ratio is the steadier figure: the
+load average is printed with every suite. Results also go to
 bench/out/results.json."""
 import argparse
 import csv
@@ -20,36 +26,64 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "out")
 
 
-def timed(cmd):
-    t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - t0
+def children_cpu():
+    """User + system CPU seconds of the waited-for children (and their descendants)."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
 
 
-def bench_profile(mlpipe, rows, repeats):
+def timed(cmd, **kwargs):
+    """Runs `cmd` to completion; returns (wall seconds, CPU seconds of its process tree)
+    and, with capture_output, the completed process as well."""
+    t0, cpu0 = time.perf_counter(), children_cpu()
+    capture = kwargs.pop("capture_output", False)
+    out = subprocess.run(cmd, check=True, stdout=None if capture else subprocess.DEVNULL,
+                         capture_output=capture, text=capture, **kwargs)
+    wall, cpu = time.perf_counter() - t0, children_cpu() - cpu0
+    return (wall, cpu, out) if capture else (wall, cpu)
+
+
+def load_line():
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
+
+
+def med(values):
+    return statistics.median(values)
+
+
+def bench_profile(mlpipe, rows, repeats, threads):
     data = os.path.join(OUT, f"profile_{rows}.csv")
     if not os.path.exists(data):
         print(f"generating {rows} x 20 CSV ...", flush=True)
         subprocess.run([sys.executable, os.path.join(HERE, "gen_profile_data.py"),
                         "--rows", str(rows), "-o", data], check=True)
     size_mb = os.path.getsize(data) / 1e6
-    print(f"profile benchmark: {data} ({size_mb:.0f} MB)", flush=True)
-    mine, peer = [], []
+    print(f"profile benchmark: {data} ({size_mb:.0f} MB); mlpipe --threads {threads}, pandas "
+          f"on one thread; {load_line()}", flush=True)
+    mine, mine_cpu, peer, peer_cpu = [], [], [], []
     for i in range(repeats):
         # Alternate so both see the same machine load.
-        mine.append(timed([mlpipe, "-q", "data", "profile", data,
-                           "--json", os.path.join(OUT, "profile.json")]))
+        wall, cpu = timed([mlpipe, "-q", "data", "profile", data, "--threads", str(threads),
+                           "--json", os.path.join(OUT, "profile.json")])
+        mine.append(wall)
+        mine_cpu.append(cpu)
         out = subprocess.run([sys.executable, os.path.join(HERE, "pandas_profile.py"), data],
                              check=True, capture_output=True, text=True)
-        peer.append(float(out.stdout.strip()))
-        print(f"  run {i + 1}: mlpipe {mine[-1]:.3f} s   pandas {peer[-1]:.3f} s", flush=True)
-    m, p = statistics.median(mine), statistics.median(peer)
-    print(f"  median: mlpipe read+profile {m:.3f} s (wall, whole process); "
-          f"pandas read_csv+describe+value_counts+corr {p:.3f} s (in-process)")
-    print(f"  ratio pandas/mlpipe: {p / m:.2f}x   (target >= 5x; profile under 2 s: "
-          f"{'yes' if m < 2 else 'NO'})")
-    return {"rows": rows, "mlpipe_s": mine, "pandas_s": peer, "median_mlpipe_s": m,
-            "median_pandas_s": p, "ratio": p / m}
+        wall, cpu = (float(v) for v in out.stdout.split())
+        peer.append(wall)
+        peer_cpu.append(cpu)
+        print(f"  run {i + 1}: mlpipe {mine[-1]:.3f} s (CPU {mine_cpu[-1]:.3f} s)   pandas "
+              f"{peer[-1]:.3f} s (CPU {peer_cpu[-1]:.3f} s)", flush=True)
+    m, p, mc, pc = med(mine), med(peer), med(mine_cpu), med(peer_cpu)
+    print(f"  median: mlpipe read+profile {m:.3f} s wall, {mc:.3f} s CPU (whole process); "
+          f"pandas read_csv+describe+value_counts+corr {p:.3f} s wall, {pc:.3f} s CPU "
+          f"(in-process)")
+    print(f"  ratio pandas/mlpipe: wall {p / m:.2f}x, CPU {pc / mc:.2f}x   (target >= 5x; "
+          f"profile under 2 s: {'yes' if m < 2 else 'NO'}); {load_line()}")
+    return {"rows": rows, "threads": threads, "mlpipe_s": mine, "mlpipe_cpu_s": mine_cpu,
+            "pandas_s": peer, "pandas_cpu_s": peer_cpu, "median_mlpipe_s": m,
+            "median_pandas_s": p, "ratio": p / m, "cpu_ratio": pc / mc}
 
 
 TRAIN_CASES = {
@@ -59,33 +93,46 @@ TRAIN_CASES = {
 }
 
 
-def bench_train(mlpipe, case, trials, repeats):
+def bench_train(mlpipe, case, trials, repeats, threads):
+    """`mlpipe train` against bench/sklearn_train.py: the same families, search
+    distributions, folds count, test rows and threads (its header lists what
+    still differs). Both are timed as whole processes (wall and CPU of the
+    process tree); the peer's in-process figures (imports excluded) are shown
+    too, and the headline ratios use them: the conservative side for mlpipe."""
     file, target, positive, models, metric = TRAIN_CASES[case]
     data = os.path.join(HERE, "..", "examples", "data", file)
     preds = os.path.join(OUT, f"train_{case}_predictions.csv")
     cmd = [mlpipe, "-q", "train", "--data", data, "--target", target, "--models", models,
            "--search", f"random:{trials}", "--cv", "5", "--metric", metric, "--seed", "1",
-           "--json", "--predictions", preds]
+           "--threads", str(threads), "--json", "--predictions", preds]
     if positive:
         cmd += ["--positive", positive]
     peer_cmd = [sys.executable, os.path.join(HERE, "sklearn_train.py"), "--data", data,
-                "--target", target, "--test-rows", preds, "--trials", str(trials)]
+                "--target", target, "--test-rows", preds, "--trials", str(trials),
+                "--threads", str(threads)]
     if positive:
         peer_cmd += ["--positive", positive]
-    print(f"train benchmark: {case}, 3 families x {trials} random trials x 5-fold CV", flush=True)
-    mine, peer = [], []
+    print(f"train benchmark: {case}, 3 families x {trials} random trials x 5-fold CV, "
+          f"{threads} threads each side; {load_line()}", flush=True)
+    mine, mine_cpu, peer, peer_cpu, peer_in, peer_in_cpu = [], [], [], [], [], []
     for i in range(repeats):
-        t0 = time.perf_counter()
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True)
-        mine.append(time.perf_counter() - t0)
+        wall, cpu, out = timed(cmd, capture_output=True)
+        mine.append(wall)
+        mine_cpu.append(cpu)
         board = json.loads(out.stdout)
         ours = {row["family"]: row["test"][metric]["value"] for row in board["leaderboard"]}
-        res = json.loads(subprocess.run(peer_cmd, check=True, capture_output=True,
-                                        text=True).stdout)
-        peer.append(res["seconds"])
+        wall, cpu, out = timed(peer_cmd, capture_output=True)
+        res = json.loads(out.stdout)
+        peer.append(wall)
+        peer_cpu.append(cpu)
+        peer_in.append(res["seconds"])
+        peer_in_cpu.append(res["cpu_seconds"])
         theirs = {k: v["test"] for k, v in res["families"].items()}
-        print(f"  run {i + 1}: mlpipe {mine[-1]:.2f} s   scikit-learn {peer[-1]:.2f} s", flush=True)
-    m, p = statistics.median(mine), statistics.median(peer)
+        print(f"  run {i + 1}: mlpipe {mine[-1]:.2f} s (CPU {mine_cpu[-1]:.2f} s)   scikit-learn "
+              f"{peer[-1]:.2f} s (CPU {peer_cpu[-1]:.2f} s; in-process {peer_in[-1]:.2f} s, "
+              f"CPU {peer_in_cpu[-1]:.2f} s)   {load_line()}", flush=True)
+    m, mc = med(mine), med(mine_cpu)
+    p, pc, pi, pic = med(peer), med(peer_cpu), med(peer_in), med(peer_in_cpu)
     better = max if metric == "roc_auc" else min
     print(f"  test {metric} per family: mlpipe " +
           ", ".join(f"{k} {v:.4f}" for k, v in ours.items()) + "; scikit-learn " +
@@ -104,9 +151,16 @@ def bench_train(mlpipe, case, trials, repeats):
         r2_theirs = res["families"][best_family]["test_r2"]
         print(f"  best test R²: mlpipe {r2_ours:.4f}, scikit-learn {r2_theirs:.4f} "
               f"({best_family}); difference {r2_ours - r2_theirs:+.4f} (target within 0.01)")
-    print(f"  median: mlpipe {m:.2f} s (wall, whole process), scikit-learn {p:.2f} s "
-          f"(in-process); ratio {p / m:.2f}x (target >= 3x)")
-    return {"case": case, "mlpipe_s": mine, "sklearn_s": peer, "ratio": p / m,
+    print(f"  median: mlpipe {m:.2f} s wall, {mc:.2f} s CPU (whole process); scikit-learn "
+          f"{p:.2f} s wall, {pc:.2f} s CPU (whole process), {pi:.2f} s wall, {pic:.2f} s CPU "
+          f"(in-process, imports excluded)")
+    print(f"  ratio scikit-learn/mlpipe: wall {pi / m:.2f}x, CPU {pic / mc:.2f}x (peer "
+          f"in-process; whole process: wall {p / m:.2f}x, CPU {pc / mc:.2f}x) (target >= 3x)",
+          flush=True)
+    return {"case": case, "threads": threads, "mlpipe_s": mine, "mlpipe_cpu_s": mine_cpu,
+            "sklearn_s": peer, "sklearn_cpu_s": peer_cpu, "sklearn_inprocess_s": peer_in,
+            "sklearn_inprocess_cpu_s": peer_in_cpu, "ratio": pi / m, "cpu_ratio": pic / mc,
+            "ratio_whole_process": p / m, "cpu_ratio_whole_process": pc / mc,
             "mlpipe_test": ours, "sklearn_test": theirs}
 
 
@@ -120,37 +174,47 @@ XGB_PARAMS = {"n_estimators": 200, "max_depth": 6, "learning_rate": 0.1, "subsam
               "colsample_bytree": 0.8, "min_child_weight": 1, "reg_lambda": 1}
 
 
-def bench_fit(fit_bench, repeats):
+def bench_fit(fit_bench, repeats, threads):
     """(a) XGBoost through mlpipe vs the Python xgboost package and (b) logistic
-    regression vs scikit-learn: the same matrix, the same hyperparameters."""
+    regression vs scikit-learn: the same matrix, the same hyperparameters, the
+    same threads (liblinear uses one whatever they are)."""
     sys.path.insert(0, HERE)
     import py_fit
     results = []
-    print("fit benchmark: same matrix, same hyperparameters, fit time only", flush=True)
+    print(f"fit benchmark: same matrix, same hyperparameters, fit time only, {threads} "
+          f"threads; {load_line()}", flush=True)
     for label, file, target, positive, task in FIT_CASES:
         src = os.path.join(HERE, "..", "examples", "data", file)
         matrix = py_fit.make_matrix(src, target, positive,
                                     os.path.join(OUT, f"fit_{label.replace(' ', '_')}.csv"))
         runs = [("gbdt", XGB_PARAMS, "xgboost", lambda: py_fit.fit_xgboost(
-            matrix, task, XGB_PARAMS, repeats))]
+            matrix, task, XGB_PARAMS, repeats, threads))]
         if task == "binary":
             runs.append(("logreg", {"C": 1.0}, "scikit-learn liblinear",
-                         lambda: py_fit.fit_logreg(matrix, {"C": 1.0}, repeats, "liblinear")))
+                         lambda: py_fit.fit_logreg(matrix, {"C": 1.0}, repeats, "liblinear",
+                                                   threads)))
             runs.append(("logreg", {"C": 1.0}, "scikit-learn lbfgs",
-                         lambda: py_fit.fit_logreg(matrix, {"C": 1.0}, repeats, "lbfgs")))
+                         lambda: py_fit.fit_logreg(matrix, {"C": 1.0}, repeats, "lbfgs",
+                                                   threads)))
         for family, params, peer_name, peer_fit in runs:
             out = subprocess.run([fit_bench, "--matrix", matrix, "--family", family, "--task",
                                   task, "--params", json.dumps(params), "--repeats",
-                                  str(repeats)], check=True, capture_output=True, text=True)
+                                  str(repeats), "--nthread", str(threads)],
+                                 check=True, capture_output=True, text=True)
             mine = json.loads(out.stdout)
             peer = peer_fit()
-            m, p = statistics.median(mine["fit_s"]), statistics.median(peer["fit_s"])
+            m, p = med(mine["fit_s"]), med(peer["fit_s"])
+            mc, pc = med(mine["fit_cpu_s"]), med(peer["fit_cpu_s"])
             print(f"  {label} ({mine['rows']} x {mine['features']}), {family} vs {peer_name}: "
-                  f"mlpipe {m * 1000:.1f} ms, peer {p * 1000:.1f} ms, ratio peer/mlpipe "
-                  f"{p / m:.2f}x; mean prediction {mine['mean_prediction']:.5f} vs "
+                  f"mlpipe {m * 1000:.1f} ms (CPU {mc * 1000:.1f} ms), peer {p * 1000:.1f} ms "
+                  f"(CPU {pc * 1000:.1f} ms), ratio peer/mlpipe wall {p / m:.2f}x, CPU "
+                  f"{pc / mc:.2f}x; mean prediction {mine['mean_prediction']:.5f} vs "
                   f"{peer['mean_prediction']:.5f}", flush=True)
             results.append({"case": label, "family": family, "peer": peer_name,
-                            "mlpipe_s": mine["fit_s"], "peer_s": peer["fit_s"], "ratio": p / m,
+                            "threads": threads, "mlpipe_s": mine["fit_s"],
+                            "mlpipe_cpu_s": mine["fit_cpu_s"], "peer_s": peer["fit_s"],
+                            "peer_cpu_s": peer["fit_cpu_s"], "ratio": p / m,
+                            "cpu_ratio": pc / mc,
                             "mlpipe_mean_prediction": mine["mean_prediction"],
                             "peer_mean_prediction": peer["mean_prediction"]})
     return results
@@ -160,20 +224,15 @@ RUN_STEPS = ["ingest", "validate", "profile", "governance", "split", "features",
              "evaluate", "compare", "register", "gates"]
 
 
-def children_cpu():
-    """User + system CPU seconds of the waited-for children (and their descendants)."""
-    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return ru.ru_utime + ru.ru_stime
-
-
-def bench_run(mlpipe, repeats):
+def bench_run(mlpipe, repeats, threads):
     """`mlpipe run` of examples/credit-risk (3 families x 20 trials x 5-fold CV, every
     step from ingest to the gates) against bench/sklearn_pipeline.py doing the same
     steps; both timed as whole processes. Each repeat starts from a fresh copy of the
     example, so the step cache and the store are empty."""
     examples = os.path.join(HERE, "..", "examples")
     print("run benchmark: mlpipe run of examples/credit-risk (3 families x 20 trials x "
-          "5-fold CV) vs bench/sklearn_pipeline.py", flush=True)
+          f"5-fold CV) vs bench/sklearn_pipeline.py, {threads} threads each side; "
+          f"{load_line()}", flush=True)
     mine, cached, peer, peer_inproc, mine_cpu, peer_cpu = [], [], [], [], [], []
     mine_steps, peer_steps = [], []
     ours = theirs = None
@@ -186,8 +245,8 @@ def bench_run(mlpipe, repeats):
             project = os.path.join(tmp, "examples", "credit-risk")
             # Exit 1 is expected: the example's fairness gates fail.
             t0, cpu0 = time.perf_counter(), children_cpu()
-            out = subprocess.run([mlpipe, "-q", "--json", "run", "--no-cache"], cwd=project,
-                                 capture_output=True, text=True)
+            out = subprocess.run([mlpipe, "-q", "--json", "run", "--no-cache", "--threads",
+                                  str(threads)], cwd=project, capture_output=True, text=True)
             mine.append(time.perf_counter() - t0)
             mine_cpu.append(children_cpu() - cpu0)
             if out.returncode not in (0, 1):
@@ -200,15 +259,16 @@ def bench_run(mlpipe, repeats):
                 "exit": out.returncode}
             mine_steps.append({s["name"]: s["seconds"] for s in doc["steps"]})
             t0 = time.perf_counter()
-            out = subprocess.run([mlpipe, "-q", "run"], cwd=project, capture_output=True,
-                                 text=True)
+            out = subprocess.run([mlpipe, "-q", "run", "--threads", str(threads)], cwd=project,
+                                 capture_output=True, text=True)
             cached.append(time.perf_counter() - t0)
             if out.returncode not in (0, 1):
                 sys.exit(f"cached mlpipe run exited {out.returncode}:\n{out.stderr}")
             t0, cpu0 = time.perf_counter(), children_cpu()
             out = subprocess.run([sys.executable, os.path.join(HERE, "sklearn_pipeline.py"),
                                   "--data", os.path.join(tmp, "examples", "data", "credit-g.csv"),
-                                  "--out", os.path.join(tmp, "sklearn_run")],
+                                  "--out", os.path.join(tmp, "sklearn_run"),
+                                  "--threads", str(threads)],
                                  cwd=tmp, check=True, capture_output=True, text=True)
             peer.append(time.perf_counter() - t0)
             peer_cpu.append(children_cpu() - cpu0)
@@ -279,18 +339,49 @@ def store_line(label, value_s, target_s, unit="ms"):
             f"{'yes' if value_s < target_s else 'NO'}, {value_s / target_s:.2f}x the budget)")
 
 
+def store_cpu(r, per=1):
+    """Client + server CPU seconds of a write figure, divided by `per`, and its text."""
+    client, server = r["client_cpu_s"] / per, r.get("server_cpu_s", 0) / per
+    text = f"CPU {client * 1000:.1f} ms" if per > 1 else f"CPU {client:.2f} s"
+    if "server_cpu_s" in r:
+        text += (f" client + {server * 1000:.1f} ms server" if per > 1
+                 else f" client + {server:.2f} s server")
+    return client + server, text
+
+
+def store_peer_lines(name, mine, peers):
+    """mlpipe's batch and points figures beside each peer's, with the ratios."""
+    b, bc = mine["batch"]["median_s"], store_cpu(mine["batch"], mine["batch"]["repeats"])
+    pt, pc = mine["points"]["total_s"], store_cpu(mine["points"])
+    print(f"  {name:10s} mlpipe LogMetrics: batch {b * 1000:.2f} ms ({bc[1]} per batch); "
+          f"1M points {pt:.2f} s ({pc[1]})", flush=True)
+    out = {}
+    for label, peer in peers.items():
+        pb, pbc = peer["batch"]["median_s"], store_cpu(peer["batch"], peer["batch"]["repeats"])
+        pp, ppc = peer["points"]["total_s"], store_cpu(peer["points"])
+        print(f"  {name:10s} {label}: batch {pb * 1000:.2f} ms ({pbc[1]} per batch), ratio "
+              f"peer/mlpipe wall {pb / b:.2f}x, CPU {pbc[0] / bc[0]:.2f}x; 1M points "
+              f"{pp:.2f} s ({ppc[1]}), ratio wall {pp / pt:.2f}x, CPU {ppc[0] / pc[0]:.2f}x",
+              flush=True)
+        out[label] = {"batch_ratio": pb / b, "batch_cpu_ratio": pbc[0] / bc[0],
+                      "points_ratio": pp / pt, "points_cpu_ratio": ppc[0] / pc[0]}
+    return out
+
+
 def bench_store(mlpipe, store_bench, repeats, runs):
-    """The metadata store: a 1,000-metric batch, 1M metric points, run search
-    over `runs` runs (SQLite and PostgreSQL side by side), and `data add` of a
-    1 GB file against sha256sum on the same file."""
+    """The metadata store: a 1,000-metric batch and 1M metric points (against
+    MLflow's schema and log_batch statements, bench/mlflow_store_peer.py), run
+    search over `runs` runs (SQLite and PostgreSQL side by side; no peer), and
+    `data add` of a 1 GB file against sha256sum on the same file. Writing
+    metrics is single-threaded on every side."""
     root = os.path.dirname(HERE)
     load = os.getloadavg()
-    print(f"store benchmark (load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
-          f"{os.cpu_count()} CPUs)", flush=True)
+    print(f"store benchmark ({load_line()})", flush=True)
     res = {"load_before": load}
     tmpdir = os.path.join(OUT, "store_tmp")
     subprocess.run(["rm", "-rf", tmpdir], check=True)
     os.makedirs(tmpdir)
+    peer_py = [sys.executable, os.path.join(HERE, "mlflow_store_peer.py")]
 
     def run_json(cmd):
         out = subprocess.run(cmd, capture_output=True, text=True)
@@ -302,14 +393,30 @@ def bench_store(mlpipe, store_bench, repeats, runs):
     sqlite["batch"] = run_json([store_bench, "batch", os.path.join(tmpdir, "batch.db"), "50"])[0]
     sqlite["points"] = run_json([store_bench, "points", os.path.join(tmpdir, "points.db"),
                                  "1000"])[0]
+    sqlite_peers = {}
+    for label, flags in (("MLflow SQL, MLflow's SQLite defaults", []),
+                         ("MLflow SQL, WAL + synchronous=NORMAL as mlpipe", ["--wal"])):
+        tag = "wal" if flags else "default"
+        sqlite_peers[label] = {
+            "batch": run_json(peer_py + ["batch", os.path.join(tmpdir, f"mlflow_b_{tag}.db"),
+                                         "50"] + flags)[0],
+            "points": run_json(peer_py + ["points", os.path.join(tmpdir, f"mlflow_p_{tag}.db"),
+                                          "1000"] + flags)[0]}
     search_db = os.path.join(OUT, f"store_search_{runs}.db")
     sqlite["search"] = run_json([store_bench, "search", search_db, str(runs), "20", mlpipe])[0]
-    # The search store first, while the database holds nothing else.
+    # The search store first, while the database holds nothing else; MLflow's
+    # tables go to a schema of their own.
     pg_cmd = " && ".join([f"'{store_bench}' search pg {runs} 20 '{mlpipe}'",
-                          f"'{store_bench}' batch pg 50", f"'{store_bench}' points pg 1000"])
+                          f"'{store_bench}' batch pg 50",
+                          f"'{sys.executable}' '{peer_py[1]}' batch pg 50",
+                          f"'{store_bench}' points pg 1000",
+                          f"'{sys.executable}' '{peer_py[1]}' points pg 1000"])
     pg_list = run_json([os.path.join(root, "scripts", "with_postgres.sh"), "sh", "-c", pg_cmd])
-    pg = {j["mode"]: j for j in pg_list}
+    pg = {j["mode"]: j for j in pg_list if "wal" not in j}
+    pg_peer = {j["mode"]: j for j in pg_list if "wal" in j}
     res["sqlite"], res["postgresql"] = sqlite, pg
+    res["mlflow_sqlite"] = sqlite_peers
+    res["mlflow_postgresql"] = pg_peer
     if "build_s" in sqlite["search"]:
         print(f"  (built the SQLite search store of {runs} runs in "
               f"{sqlite['search']['build_s']:.1f} s, cached at {search_db})")
@@ -320,6 +427,11 @@ def bench_store(mlpipe, store_bench, repeats, runs):
     for name, r in (("SQLite", sqlite), ("PostgreSQL", pg)):
         print("  " + store_line(f"{name:10s} 1,000,000 metric points (1,000 batches)",
                                 r["points"]["total_s"], 5.0, "s"), flush=True)
+    print("  the same batches through MLflow's tables and log_batch statements "
+          "(bench/mlflow_store_peer.py; a lower bound of MLflow, no ORM):")
+    res["ratios"] = {
+        "sqlite": store_peer_lines("SQLite", sqlite, sqlite_peers),
+        "postgresql": store_peer_lines("PostgreSQL", pg, {"MLflow SQL": pg_peer})}
     for name, r in (("SQLite", sqlite), ("PostgreSQL", pg)):
         s = r["search"]
         print("  " + store_line(f"{name:10s} SearchRuns over {runs} runs, {s['matches']} match "
@@ -338,24 +450,30 @@ def bench_store(mlpipe, store_bench, repeats, runs):
     size_gb = os.path.getsize(big) / 1e9
     project = os.path.join(tmpdir, "add_project")
     timed(["sha256sum", big])  # warms the page cache for both
-    mine, peer = [], []
+    mine, mine_cpu, peer, peer_cpu = [], [], [], []
     for i in range(repeats):
         subprocess.run(["rm", "-rf", project], check=True)
         os.makedirs(project)
-        peer.append(timed(["sha256sum", big]))
-        mine.append(timed([mlpipe, "-q", "--project", project, "data", "add", big,
-                           "--name", "big"]))
-        print(f"    run {i + 1}: mlpipe data add {mine[-1]:.2f} s   sha256sum {peer[-1]:.2f} s",
-              flush=True)
+        wall, cpu = timed(["sha256sum", big])
+        peer.append(wall)
+        peer_cpu.append(cpu)
+        wall, cpu = timed([mlpipe, "-q", "--project", project, "data", "add", big,
+                           "--name", "big"])
+        mine.append(wall)
+        mine_cpu.append(cpu)
+        print(f"    run {i + 1}: mlpipe data add {mine[-1]:.2f} s (CPU {mine_cpu[-1]:.2f} s)   "
+              f"sha256sum {peer[-1]:.2f} s (CPU {peer_cpu[-1]:.2f} s)", flush=True)
     subprocess.run(["rm", "-rf", project], check=True)
-    m, p = statistics.median(mine), statistics.median(peer)
-    print(f"  data add of {size_gb:.2f} GB: mlpipe {m:.2f} s, sha256sum {p:.2f} s; ratio "
-          f"mlpipe/sha256sum {m / p:.2f}x (target <= 1.3x: {'yes' if m / p <= 1.3 else 'NO'})")
-    res["data_add"] = {"bytes": os.path.getsize(big), "mlpipe_s": mine, "sha256sum_s": peer,
-                       "ratio": m / p}
+    m, p, mc, pc = med(mine), med(peer), med(mine_cpu), med(peer_cpu)
+    print(f"  data add of {size_gb:.2f} GB: mlpipe {m:.2f} s ({mc:.2f} s CPU), sha256sum "
+          f"{p:.2f} s ({pc:.2f} s CPU); ratio mlpipe/sha256sum wall {m / p:.2f}x (target <= "
+          f"1.3x: {'yes' if m / p <= 1.3 else 'NO'}), CPU {mc / pc:.2f}x")
+    res["data_add"] = {"bytes": os.path.getsize(big), "mlpipe_s": mine, "mlpipe_cpu_s": mine_cpu,
+                       "sha256sum_s": peer, "sha256sum_cpu_s": peer_cpu, "ratio": m / p,
+                       "cpu_ratio": mc / pc}
     subprocess.run(["rm", "-rf", tmpdir], check=True)
     res["load_after"] = os.getloadavg()
-    print(f"  load average after: {res['load_after'][0]:.2f}", flush=True)
+    print(f"  {load_line()} after", flush=True)
     return res
 
 
@@ -364,6 +482,8 @@ def main():
     ap.add_argument("--mlpipe", required=True)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--threads", type=int, default=os.cpu_count() or 1,
+                    help="threads of both sides in every suite (default: the CPUs)")
     ap.add_argument("--suites", default="profile,fit,train,store,run,tracking",
                     help="comma-separated: profile, fit, train, store, run, tracking")
     ap.add_argument("--store-bench", default=None,
@@ -386,20 +506,20 @@ def main():
     suites = args.suites.split(",")
     results = {}
     if "profile" in suites:
-        results["profile"] = bench_profile(mlpipe, args.rows, args.repeats)
+        results["profile"] = bench_profile(mlpipe, args.rows, args.repeats, args.threads)
     if "fit" in suites:
         fit_bench = os.path.abspath(args.fit_bench or os.path.join(os.path.dirname(mlpipe),
                                                                    "fit_bench"))
-        results["fit"] = bench_fit(fit_bench, args.repeats)
+        results["fit"] = bench_fit(fit_bench, args.repeats, args.threads)
     if "train" in suites:
-        results["train"] = [bench_train(mlpipe, c, args.train_trials, args.train_repeats)
-                            for c in args.train_cases.split(",")]
+        results["train"] = [bench_train(mlpipe, c, args.train_trials, args.train_repeats,
+                                        args.threads) for c in args.train_cases.split(",")]
     if "store" in suites:
         store_bench = os.path.abspath(args.store_bench or os.path.join(
             os.path.dirname(mlpipe), "store_bench"))
         results["store"] = bench_store(mlpipe, store_bench, args.store_repeats, args.store_runs)
     if "run" in suites:
-        results["run"] = bench_run(mlpipe, args.run_repeats)
+        results["run"] = bench_run(mlpipe, args.run_repeats, args.threads)
     if "tracking" in suites:
         sys.path.insert(0, HERE)
         from tracking_bench import bench_tracking

@@ -16,7 +16,7 @@ would write them, with the spec's settings (3 families x 20 random trials x
   split       stratified train_test_split(test_size=0.2, random_state=42)
   features    ColumnTransformer: impute + one-hot categoricals, impute (+ scale for
               logreg) numerics
-  train       RandomizedSearchCV(n_iter=20, StratifiedKFold(5), roc_auc, n_jobs=2) per
+  train       RandomizedSearchCV(n_iter=20, StratifiedKFold(5), roc_auc, n_jobs=--threads) per
               family (logreg, XGBoost hist, random forest), refit on the training part;
               best family by CV
   evaluate    test ROC AUC with a 1000-resample bootstrap CI; demographic parity ratio
@@ -320,6 +320,8 @@ def main():
                                                    "credit-g.csv"))
     ap.add_argument("--out", default="sklearn_run",
                     help="folder of the step files, the store and the reports")
+    ap.add_argument("--threads", type=int, default=2,
+                    help="RandomizedSearchCV's n_jobs (`mlpipe run --threads` on the other side)")
     args = ap.parse_args()
     out = os.path.abspath(args.out)
     store = os.path.join(out, "store")
@@ -360,7 +362,7 @@ def main():
     board = {}
     for name, (pipe, space) in pipes.items():
         search = RandomizedSearchCV(pipe, space, n_iter=TRIALS, cv=cv, scoring="roc_auc",
-                                    n_jobs=2, random_state=SEED, refit=True)
+                                    n_jobs=args.threads, random_state=SEED, refit=True)
         search.fit(X_train, y_train)
         board[name] = {"search": search, "cv": float(search.best_score_),
                        "params": {k.removeprefix("model__"): getattr(v, "item", lambda: v)()

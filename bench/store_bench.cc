@@ -11,15 +11,25 @@
 //
 // URI is a SQLite path or a postgresql:// URI; "pg" means
 // $MLPIPE_TEST_POSTGRES_URI (scripts/with_postgres.sh sets it). Prints one JSON
-// object; times are seconds. Build with `ninja store_bench`.
+// object; times are seconds. CPU seconds (user + system) of the writes are
+// reported for this process ("client_cpu_s") and, on PostgreSQL, for the whole
+// server ("server_cpu_s": the postmaster $MLPIPE_TEST_POSTGRES_PID, its live
+// children and those it reaped), as bench/mlflow_store_peer.py reports them.
+// Build with `ninja store_bench`.
+#include <dirent.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -39,6 +49,54 @@ constexpr const char* kOrder = "metrics.roc_auc DESC";
 
 double Now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double ProcessCpu() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// The fields of /proc/PID/stat after the command name; empty if it is gone.
+std::vector<std::string> ProcStat(const std::string& pid) {
+  std::ifstream in("/proc/" + pid + "/stat");
+  std::string line;
+  if (!std::getline(in, line)) return {};
+  std::istringstream rest(line.substr(line.rfind(')') + 1));
+  std::vector<std::string> fields;
+  for (std::string f; rest >> f;) fields.push_back(f);
+  return fields;
+}
+
+// CPU seconds of the PostgreSQL server: the postmaster with the children it
+// has reaped (a backend's time moves there when it exits) and its live
+// children. Empty without $MLPIPE_TEST_POSTGRES_PID.
+std::optional<double> ServerCpu() {
+  const char* env = std::getenv("MLPIPE_TEST_POSTGRES_PID");
+  if (env == nullptr || *env == '\0') return std::nullopt;
+  const std::string pid = env;
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  std::vector<std::string> own = ProcStat(pid);
+  if (own.size() < 15) return std::nullopt;
+  double ticks = std::stod(own[11]) + std::stod(own[12]) + std::stod(own[13]) + std::stod(own[14]);
+  DIR* dir = opendir("/proc");
+  if (dir == nullptr) return std::nullopt;
+  while (dirent* e = readdir(dir)) {
+    const std::string name = e->d_name;
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::vector<std::string> f = ProcStat(name);
+    if (f.size() > 12 && f[1] == pid) ticks += std::stod(f[11]) + std::stod(f[12]);
+  }
+  closedir(dir);
+  return ticks / tick;
+}
+
+// Adds the CPU seconds spent since `client0` / `server0` to `out`.
+void AddCpu(nlohmann::json& out, double client0, std::optional<double> server0) {
+  out["client_cpu_s"] = ProcessCpu() - client0;
+  if (server0) {
+    if (std::optional<double> now = ServerCpu()) out["server_cpu_s"] = *now - *server0;
+  }
 }
 
 double Median(std::vector<double> v) {
@@ -76,24 +134,33 @@ std::vector<Metric> Batch(int64_t first_step) {
 
 nlohmann::json BenchBatch(MetadataStore& meta, int repeats) {
   RunInfo run = Check(meta.CreateRun("bench_batch", {}, "bench"), "CreateRun");
+  std::vector<std::vector<Metric>> batches;
+  for (int r = 0; r < repeats; ++r) batches.push_back(Batch(r * 50));
   std::vector<double> times;
-  for (int r = 0; r < repeats; ++r) {
-    std::vector<Metric> batch = Batch(r * 50);
+  const double cpu0 = ProcessCpu();
+  const std::optional<double> server0 = ServerCpu();
+  for (const auto& batch : batches) {
     const double t0 = Now();
     Check(meta.LogMetrics(run.run_id, batch), "LogMetrics");
     times.push_back(Now() - t0);
   }
-  return {{"batch_s", times}, {"median_s", Median(times)}};
+  nlohmann::json out = {{"batch_s", times}, {"median_s", Median(times)}, {"repeats", repeats}};
+  AddCpu(out, cpu0, server0);
+  return out;
 }
 
 nlohmann::json BenchPoints(MetadataStore& meta, int batches) {
   RunInfo run = Check(meta.CreateRun("bench_points", {}, "bench"), "CreateRun");
   std::vector<std::vector<Metric>> all;
   for (int b = 0; b < batches; ++b) all.push_back(Batch(b * 50));
+  const double cpu0 = ProcessCpu();
+  const std::optional<double> server0 = ServerCpu();
   const double t0 = Now();
   for (const auto& batch : all) Check(meta.LogMetrics(run.run_id, batch), "LogMetrics");
   const double total = Now() - t0;
-  return {{"points", static_cast<int64_t>(batches) * 1000}, {"total_s", total}};
+  nlohmann::json out = {{"points", static_cast<int64_t>(batches) * 1000}, {"total_s", total}};
+  AddCpu(out, cpu0, server0);
+  return out;
 }
 
 // Fills the store with `runs` finished runs, each with three params and three

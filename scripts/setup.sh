@@ -15,6 +15,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # independent reference values (test and benchmark time only)
   python3 python3-numpy python3-pandas python3-scipy python3-sklearn python3-statsmodels python3-xgboost python3-zstandard
+  # the store benchmark's peer (MLflow's SQL through psycopg2)
+  python3-psycopg2
 )
 
 missing=()

@@ -5,6 +5,8 @@
 # temporary folder, listening on 127.0.0.1 only on a free TCP port, trust
 # authentication, fsync off. Exports
 #   MLPIPE_TEST_POSTGRES_URI=postgresql://mlpipe@127.0.0.1:PORT/mlpipe_test
+#   MLPIPE_TEST_POSTGRES_PID=the postmaster's pid (benchmarks read the
+#                            server's CPU time from /proc)
 # runs CMD, then stops the server and removes the folder on every exit path,
 # and exits with CMD's status (3 when the server cannot be started). Run as
 # root, the server runs as the `postgres` system user (PostgreSQL refuses to
@@ -132,6 +134,7 @@ WATCHDOG_PID=$!
   -c "CREATE DATABASE $DB_NAME" >/dev/null
 
 export MLPIPE_TEST_POSTGRES_URI="postgresql://$DB_USER@127.0.0.1:$PORT/$DB_NAME"
+export MLPIPE_TEST_POSTGRES_PID="$PG_PID"
 echo "with_postgres.sh: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') at $MLPIPE_TEST_POSTGRES_URI" >&2
 
 set +e

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include "mlpipe/core/thread_pool.h"
+
 namespace mlpipe::cli {
 
 int ReportError(const CommandState& state, const Status& status) {
@@ -18,5 +20,16 @@ int ReportError(const CommandState& state, const Status& status) {
 }
 
 void PrintJson(const core::Json& j) { std::cout << core::DumpPretty(j) << std::flush; }
+
+void AddThreadsOption(CLI::App* cmd) {
+  cmd->add_option_function<size_t>(
+         "--threads",
+         [](const size_t& threads) {
+           Status s = core::ThreadPool::SetSharedThreads(threads);
+           if (!s.ok()) throw CLI::ValidationError("--threads", s.message());
+         },
+         "Threads to compute on (default: one per hardware thread)")
+      ->check(CLI::Range(1, 1024));
+}
 
 }  // namespace mlpipe::cli

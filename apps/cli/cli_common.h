@@ -47,6 +47,12 @@ int ReportError(const CommandState& state, const Status& status);
 // Prints `j` to standard output, indented.
 void PrintJson(const core::Json& j);
 
+// Adds `--threads N` to `cmd`: the size of the library's shared thread pool
+// (core::ThreadPool::SetSharedThreads), so the command computes on at most N
+// threads (XGBoost fits included; the default is one per hardware thread).
+// Out of 1..1024 it is a usage error (exit 2).
+void AddThreadsOption(CLI::App* cmd);
+
 // Each adds its subcommand under `parent`; the callback stores the exit code in `state`.
 void AddDataProfileCommand(CLI::App& parent, CommandState& state);
 void AddDataSchemaCommand(CLI::App& parent, CommandState& state);

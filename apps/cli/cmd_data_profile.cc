@@ -78,6 +78,7 @@ void AddDataProfileCommand(CLI::App& parent, CommandState& state) {
                                       "Write the profile as JSON here (docs/profile.md); "
                                       "without OUT, print it instead of the summary")
                           ->expected(0, 1);
+  AddThreadsOption(cmd);
   cmd->callback([&state, args, json] {
     if (json->count() > 0 && args->json_out.empty()) {
       state.global.json = true;

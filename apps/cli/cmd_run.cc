@@ -339,6 +339,7 @@ void AddRunCommands(CLI::App& parent, CommandState& state) {
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   run->add_option("--reason", args->reason, "Why the override is justified (audited)");
+  AddThreadsOption(run);
   run->callback([&state, args] { RunRun(state, *args); });
 
   auto run_id = std::make_shared<std::string>();

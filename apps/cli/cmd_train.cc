@@ -260,6 +260,7 @@ void AddTrainCommand(CLI::App& parent, CommandState& state) {
                   "Data set name the file is versioned under (default: the file's stem)");
   cmd->add_flag("--no-track", args->no_track,
                 "Do not record a run, even inside a project (folder with mlpipe.yaml or .mlpipe/)");
+  AddThreadsOption(cmd);
   cmd->add_flag("--json", state.global.json, "Print the leaderboard as JSON");
   cmd->callback([&state, args] {
     if (state.global.json) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <string>
 
 namespace mlpipe::core {
 
@@ -97,7 +98,9 @@ void ThreadPool::ParallelFor(size_t n, const std::function<void(size_t, size_t)>
       }
     }
   };
-  size_t helpers = std::min(chunks - 1, size());
+  // The caller runs chunks too, so size() - 1 helpers keep at most size()
+  // threads busy: a pool of N (`--threads N`) never computes on N + 1.
+  size_t helpers = std::min(chunks - 1, size() - 1);
   for (size_t i = 0; i < helpers; ++i) Enqueue(run_chunks);
   run_chunks();
   // While others finish, help drain the queue so that nested calls cannot deadlock.
@@ -112,9 +115,54 @@ void ThreadPool::ParallelFor(size_t n, const std::function<void(size_t, size_t)>
   if (st->error) std::rethrow_exception(st->error);
 }
 
+namespace {
+
+// The shared pool and the size it is (or will be) created with, under one
+// mutex so that a size set concurrently with the first Shared() call is
+// either taken or reported as too late.
+struct SharedPoolState {
+  std::mutex mu;
+  size_t threads = 0;                      // 0: one per hardware thread
+  std::atomic<ThreadPool*> pool{nullptr};  // set once, under mu
+};
+
+SharedPoolState& SharedState() {
+  static SharedPoolState* state = new SharedPoolState();  // lives until exit
+  return *state;
+}
+
+size_t Resolve(size_t threads) {
+  return threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : threads;
+}
+
+}  // namespace
+
 ThreadPool& ThreadPool::Shared() {
-  static ThreadPool* pool = new ThreadPool();  // lives until exit
+  SharedPoolState& st = SharedState();
+  if (ThreadPool* pool = st.pool.load(std::memory_order_acquire)) return *pool;
+  std::lock_guard<std::mutex> l(st.mu);
+  ThreadPool* pool = st.pool.load(std::memory_order_relaxed);
+  if (pool == nullptr) {
+    pool = new ThreadPool(st.threads);  // lives until exit
+    st.pool.store(pool, std::memory_order_release);
+  }
   return *pool;
+}
+
+Status ThreadPool::SetSharedThreads(size_t threads) {
+  if (threads > 1024) {
+    return InvalidArgumentError("threads " + std::to_string(threads) + ": expected 1..1024");
+  }
+  SharedPoolState& st = SharedState();
+  std::lock_guard<std::mutex> l(st.mu);
+  if (ThreadPool* pool = st.pool.load(std::memory_order_relaxed)) {
+    if (pool->size() == Resolve(threads)) return Status::OK();
+    return FailedPreconditionError("the shared thread pool already runs " +
+                                   std::to_string(pool->size()) + " threads; cannot use " +
+                                   std::to_string(Resolve(threads)));
+  }
+  st.threads = threads;
+  return Status::OK();
 }
 
 }  // namespace mlpipe::core

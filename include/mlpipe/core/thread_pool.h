@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "mlpipe/core/status.h"
+
 namespace mlpipe::core {
 
 class ThreadPool {
@@ -35,11 +37,23 @@ class ThreadPool {
 
   // Calls fn(begin, end) over [0, n) split into about `chunks` contiguous
   // ranges (default: the pool size), in parallel, and waits for all. The
-  // calling thread takes part, so it is safe to call from inside a task.
+  // calling thread takes part, so it is safe to call from inside a task, and
+  // at most size() threads (the caller and size() - 1 workers) run the chunks.
   void ParallelFor(size_t n, const std::function<void(size_t, size_t)>& fn, size_t chunks = 0);
 
-  // The shared process-wide pool (one thread per hardware thread).
+  // The shared process-wide pool: the pool the library's parallel work
+  // (CSV parsing, profiling, search trials, bootstrap) runs on, and the number
+  // of threads a final model fit uses. It has one thread per hardware thread
+  // unless SetSharedThreads chose another size first.
   static ThreadPool& Shared();
+
+  // Sizes the shared pool: `threads` >= 1, or 0 for one per hardware thread.
+  // The pool is created on first use and never resized, so this must come
+  // before anything calls Shared() (a command line sets it while parsing its
+  // options). Returns InvalidArgument for a size over 1024 and
+  // FailedPrecondition when the pool already exists with another size.
+  // Thread-safe.
+  static Status SetSharedThreads(size_t threads);
 
  private:
   void Enqueue(std::function<void()> task);
