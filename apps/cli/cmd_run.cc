@@ -4,6 +4,7 @@
 // file finds the spec, draws progress and prints the summary.
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -14,6 +15,7 @@
 #include "mlpipe/eval/train.h"
 #include "mlpipe/pipeline/reproduce.h"
 #include "mlpipe/pipeline/run.h"
+#include "mlpipe/stats/format.h"
 #include "mlpipe/store/project.h"
 
 namespace mlpipe::cli {
@@ -48,12 +50,11 @@ class StepPrinter : public pipeline::RunObserver {
 };
 
 std::string Ci(const core::Json& j) {
-  if (!j.contains("value") || !j["value"].is_number()) return "n/a";
-  if (!j.contains("ci_low") || !j["ci_low"].is_number()) {
-    return fmt::format("{:.4f}", j["value"].get<double>());
-  }
-  return fmt::format("{:.4f} [{:.4f}, {:.4f}]", j["value"].get<double>(), j["ci_low"].get<double>(),
-                     j["ci_high"].get<double>());
+  auto number = [&](const char* key) -> std::optional<double> {
+    if (!j.contains(key) || !j[key].is_number()) return std::nullopt;
+    return j[key].get<double>();
+  };
+  return stats::FormatEstimate(number("value"), number("ci_low"), number("ci_high"));
 }
 
 void PrintSummary(const pipeline::RunOutcome& out) {

@@ -1,25 +1,15 @@
 // ModelCard helpers shared by the Markdown and HTML renderings.
-#include <cmath>
-
 #include <fmt/format.h>
 
 #include "mlpipe/governance/model_card.h"
+#include "mlpipe/stats/format.h"
 
 namespace mlpipe::governance {
 
 namespace internal {
 
-namespace {
-std::string Num(double v) {
-  if (std::isnan(v)) return "n/a";
-  return fmt::format("{:.4f}", v);
-}
-}  // namespace
-
 std::string MetricText(const CardMetric& m) {
-  std::string s = Num(m.value);
-  if (m.ci_low && m.ci_high) s.append(fmt::format(" [{}, {}]", Num(*m.ci_low), Num(*m.ci_high)));
-  return s;
+  return stats::FormatEstimate(m.value, m.ci_low, m.ci_high);
 }
 
 std::string CiLabel(const CardMetric& m) {

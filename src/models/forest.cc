@@ -3,6 +3,7 @@
 // node, learning rate 1.
 #include "families.h"
 #include "xgb_model.h"
+#include "xgb_params.h"
 
 namespace mlpipe::models {
 
@@ -10,18 +11,18 @@ namespace {
 
 constexpr std::string_view kName = "rf";
 
-XgbTrainPlan Plan(const ResolvedParams& p) {
+Result<XgbTrainPlan> Plan(const ResolvedParams& p) {
   XgbTrainPlan plan;
   plan.rounds = 1;
-  plan.params = {
-      {"num_parallel_tree", std::to_string(p.Int("n_estimators"))},
-      {"max_depth", std::to_string(p.Int("max_depth"))},
-      {"eta", "1"},
-      {"subsample", XgbNumber(p.Float("subsample"))},
-      {"colsample_bynode", XgbNumber(p.Float("colsample_bynode"))},
-      {"min_child_weight", XgbNumber(p.Float("min_child_weight"))},
-      {"reg_lambda", XgbNumber(p.Float("reg_lambda"))},
-  };
+  MLPIPE_RETURN_IF_ERROR(
+      AddXgbParams(p, {{"num_parallel_tree", "n_estimators"}, {"max_depth", "max_depth"}}, &plan));
+  plan.params.emplace_back("eta", "1");
+  MLPIPE_RETURN_IF_ERROR(AddXgbParams(p,
+                                      {{"subsample", "subsample"},
+                                       {"colsample_bynode", "colsample_bynode"},
+                                       {"min_child_weight", "min_child_weight"},
+                                       {"reg_lambda", "reg_lambda"}},
+                                      &plan));
   return plan;
 }
 
@@ -34,8 +35,8 @@ ModelFamily RfFamily() {
       .description = "random forest (XGBoost forest mode: one round of parallel trees)",
       .hyperparameters =
           {
-              {"n_estimators", T::kInt, "number of trees", 100, 1, 2000, true, {}, "", 50, 500},
-              {"max_depth", T::kInt, "maximum depth of each tree", 8, 1, 16, false, {}, "", 4, 16},
+              NEstimatorsSpec("number of trees", 2000),
+              MaxDepthSpec("maximum depth of each tree", 8, 16, 4, 16),
               {"subsample",
                T::kFloat,
                "fraction of rows sampled per tree (< 1)",
@@ -54,28 +55,8 @@ ModelFamily RfFamily() {
                false,
                {},
                ""},
-              {"min_child_weight",
-               T::kFloat,
-               "minimum hessian weight in a leaf",
-               1,
-               0,
-               100,
-               false,
-               {},
-               "",
-               0.5,
-               10},
-              {"reg_lambda",
-               T::kFloat,
-               "L2 penalty on leaf weights",
-               1e-5,
-               0,
-               100,
-               false,
-               {},
-               "",
-               0,
-               1},
+              MinChildWeightSpec(10),
+              RegLambdaSpec(1e-5, 1),
           },
       .interpretable = false,
       .tasks = {Task::kBinary, Task::kMulticlass, Task::kRegression},

@@ -1,6 +1,7 @@
 // gbdt: gradient-boosted trees, XGBoost's hist method.
 #include "families.h"
 #include "xgb_model.h"
+#include "xgb_params.h"
 
 namespace mlpipe::models {
 
@@ -8,18 +9,20 @@ namespace {
 
 constexpr std::string_view kName = "gbdt";
 
-XgbTrainPlan Plan(const ResolvedParams& p) {
+Result<XgbTrainPlan> Plan(const ResolvedParams& p) {
   XgbTrainPlan plan;
-  plan.rounds = static_cast<int>(p.Int("n_estimators"));
-  plan.early_stopping_rounds = static_cast<int>(p.Int("early_stopping_rounds"));
-  plan.params = {
-      {"max_depth", std::to_string(p.Int("max_depth"))},
-      {"eta", XgbNumber(p.Float("learning_rate"))},
-      {"subsample", XgbNumber(p.Float("subsample"))},
-      {"colsample_bytree", XgbNumber(p.Float("colsample_bytree"))},
-      {"min_child_weight", XgbNumber(p.Float("min_child_weight"))},
-      {"reg_lambda", XgbNumber(p.Float("reg_lambda"))},
-  };
+  MLPIPE_ASSIGN_OR_RETURN(const int64_t rounds, p.Int("n_estimators"));
+  MLPIPE_ASSIGN_OR_RETURN(const int64_t patience, p.Int("early_stopping_rounds"));
+  plan.rounds = static_cast<int>(rounds);
+  plan.early_stopping_rounds = static_cast<int>(patience);
+  MLPIPE_RETURN_IF_ERROR(AddXgbParams(p,
+                                      {{"max_depth", "max_depth"},
+                                       {"eta", "learning_rate"},
+                                       {"subsample", "subsample"},
+                                       {"colsample_bytree", "colsample_bytree"},
+                                       {"min_child_weight", "min_child_weight"},
+                                       {"reg_lambda", "reg_lambda"}},
+                                      &plan));
   return plan;
 }
 
@@ -34,18 +37,8 @@ ModelFamily GbdtFamily() {
           "validation set",
       .hyperparameters =
           {
-              {"n_estimators",
-               T::kInt,
-               "boosting rounds (the most; early stopping may use fewer)",
-               100,
-               1,
-               5000,
-               true,
-               {},
-               "",
-               50,
-               500},
-              {"max_depth", T::kInt, "maximum depth of each tree", 6, 1, 16, false, {}, "", 2, 10},
+              NEstimatorsSpec("boosting rounds (the most; early stopping may use fewer)", 5000),
+              MaxDepthSpec("maximum depth of each tree", 6, 16, 2, 10),
               {"learning_rate",
                T::kFloat,
                "shrinkage of each tree (eta)",
@@ -79,28 +72,8 @@ ModelFamily GbdtFamily() {
                "",
                0.5,
                1},
-              {"min_child_weight",
-               T::kFloat,
-               "minimum hessian weight in a leaf",
-               1,
-               0,
-               100,
-               false,
-               {},
-               "",
-               0.5,
-               20},
-              {"reg_lambda",
-               T::kFloat,
-               "L2 penalty on leaf weights",
-               1,
-               0,
-               100,
-               false,
-               {},
-               "",
-               0,
-               10},
+              MinChildWeightSpec(20),
+              RegLambdaSpec(1, 10),
               {"early_stopping_rounds",
                T::kInt,
                "stop after this many rounds without improvement on the validation set",

@@ -1,6 +1,5 @@
 #include "mlpipe/models/hyperparams.h"
 
-#include <cassert>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
@@ -19,23 +18,46 @@ std::string_view ParamTypeName(ParamType type) {
   return "?";
 }
 
-int64_t ResolvedParams::Int(std::string_view name) const {
-  auto it = numbers_.find(name);
-  assert(it != numbers_.end());
-  return it == numbers_.end() ? 0 : static_cast<int64_t>(it->second);
+Result<ParamType> ResolvedParams::TypeOf(std::string_view name) const {
+  auto it = types_.find(name);
+  if (it == types_.end()) {
+    std::string valid;
+    for (const auto& n : names_) valid += (valid.empty() ? "" : ", ") + n;
+    return InvalidArgumentError(family_ + ": unknown hyperparameter '" + std::string(name) +
+                                "'; valid: " + (valid.empty() ? "(none)" : valid));
+  }
+  return it->second;
 }
 
-double ResolvedParams::Float(std::string_view name) const {
-  auto it = numbers_.find(name);
-  assert(it != numbers_.end());
-  return it == numbers_.end() ? 0.0 : it->second;
+Status ResolvedParams::WrongType(std::string_view name, ParamType type,
+                                 std::string_view wanted) const {
+  return InvalidArgumentError(family_ + "." + std::string(name) + ": is " +
+                              std::string(ParamTypeName(type)) + ", read as " +
+                              std::string(wanted));
 }
 
-const std::string& ResolvedParams::Choice(std::string_view name) const {
-  static const std::string kEmpty;
-  auto it = choices_.find(name);
-  assert(it != choices_.end());
-  return it == choices_.end() ? kEmpty : it->second;
+Result<int64_t> ResolvedParams::Int(std::string_view name) const {
+  MLPIPE_ASSIGN_OR_RETURN(ParamType type, TypeOf(name));
+  if (type != ParamType::kInt) return WrongType(name, type, "int");
+  return static_cast<int64_t>(numbers_.find(name)->second);
+}
+
+Result<double> ResolvedParams::Float(std::string_view name) const {
+  MLPIPE_ASSIGN_OR_RETURN(ParamType type, TypeOf(name));
+  if (type != ParamType::kFloat) return WrongType(name, type, "float");
+  return numbers_.find(name)->second;
+}
+
+Result<double> ResolvedParams::Number(std::string_view name) const {
+  MLPIPE_ASSIGN_OR_RETURN(ParamType type, TypeOf(name));
+  if (type == ParamType::kCategorical) return WrongType(name, type, "a number");
+  return numbers_.find(name)->second;
+}
+
+Result<std::string> ResolvedParams::Choice(std::string_view name) const {
+  MLPIPE_ASSIGN_OR_RETURN(ParamType type, TypeOf(name));
+  if (type != ParamType::kCategorical) return WrongType(name, type, "categorical");
+  return choices_.find(name)->second;
 }
 
 core::Json ResolvedParams::ToJson() const {
@@ -87,6 +109,11 @@ Result<ResolvedParams> ResolveParams(std::string_view family,
     }
   }
   ResolvedParams out;
+  out.family_ = std::string(family);
+  for (const auto& s : specs) {
+    out.names_.push_back(s.name);
+    out.types_[s.name] = s.type;
+  }
   for (const auto& s : specs) {
     const std::string where = std::string(family) + "." + s.name;
     auto it = given.find(s.name);

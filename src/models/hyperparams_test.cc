@@ -16,9 +16,9 @@ std::vector<HyperParamSpec> Specs() {
 TEST(HyperParamsTest, DefaultsFillAbsentNames) {
   auto p = ResolveParams("fam", Specs(), {});
   ASSERT_TRUE(p.ok());
-  EXPECT_EQ(p->Int("depth"), 6);
-  EXPECT_DOUBLE_EQ(p->Float("rate"), 0.1);
-  EXPECT_EQ(p->Choice("penalty"), "l2");
+  EXPECT_EQ(*p->Int("depth"), 6);
+  EXPECT_DOUBLE_EQ(*p->Float("rate"), 0.1);
+  EXPECT_EQ(*p->Choice("penalty"), "l2");
   EXPECT_EQ(p->ToJson().dump(), R"({"depth":6.0,"penalty":"l2","rate":0.1})");
 }
 
@@ -26,9 +26,10 @@ TEST(HyperParamsTest, GivenValuesAndNumericStrings) {
   auto p = ResolveParams(
       "fam", Specs(), {{"depth", std::string("4")}, {"rate", 0.5}, {"penalty", std::string("l1")}});
   ASSERT_TRUE(p.ok()) << p.status().ToString();
-  EXPECT_EQ(p->Int("depth"), 4);
-  EXPECT_DOUBLE_EQ(p->Float("rate"), 0.5);
-  EXPECT_EQ(p->Choice("penalty"), "l1");
+  EXPECT_EQ(*p->Int("depth"), 4);
+  EXPECT_DOUBLE_EQ(*p->Float("rate"), 0.5);
+  EXPECT_DOUBLE_EQ(*p->Number("depth"), 4);
+  EXPECT_EQ(*p->Choice("penalty"), "l1");
 }
 
 TEST(HyperParamsTest, UnknownNameListsValidOnes) {
@@ -36,6 +37,38 @@ TEST(HyperParamsTest, UnknownNameListsValidOnes) {
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().message(),
             "fam: unknown hyperparameter 'detph'; valid: depth, rate, penalty");
+}
+
+// A family's code reading a misspelt name gets an error listing the valid
+// names, not 0 or "".
+TEST(HyperParamsTest, ReadingAnUnknownNameListsValidOnes) {
+  auto p = ResolveParams("fam", Specs(), {});
+  ASSERT_TRUE(p.ok());
+  const std::string expected = "fam: unknown hyperparameter 'detph'; valid: depth, rate, penalty";
+  auto i = p->Int("detph");
+  ASSERT_FALSE(i.ok());
+  EXPECT_EQ(i.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(i.status().message(), expected);
+  EXPECT_EQ(p->Float("detph").status().message(), expected);
+  EXPECT_EQ(p->Number("detph").status().message(), expected);
+  auto c = p->Choice("penalt");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(),
+            "fam: unknown hyperparameter 'penalt'; valid: depth, rate, penalty");
+  auto none = ResolveParams("bare", {}, {});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->Float("alpha").status().message(),
+            "bare: unknown hyperparameter 'alpha'; valid: (none)");
+}
+
+TEST(HyperParamsTest, ReadingAsAnotherTypeIsAnError) {
+  auto p = ResolveParams("fam", Specs(), {});
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->Int("rate").status().message(), "fam.rate: is float, read as int");
+  EXPECT_EQ(p->Float("depth").status().message(), "fam.depth: is int, read as float");
+  EXPECT_EQ(p->Choice("depth").status().message(), "fam.depth: is int, read as categorical");
+  EXPECT_EQ(p->Number("penalty").status().message(),
+            "fam.penalty: is categorical, read as a number");
 }
 
 TEST(HyperParamsTest, OutOfRangeNamesTheParameter) {

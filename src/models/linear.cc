@@ -41,8 +41,9 @@ Result<std::unique_ptr<Model>> FitLeastSquares(std::string_view family, const Da
 
   Eigen::VectorXd coef;
   if (ridge) {
+    MLPIPE_ASSIGN_OR_RETURN(const double alpha, p.Float("alpha"));
     Eigen::MatrixXd gram = a.transpose() * a;
-    gram.diagonal().array() += p.Float("alpha");
+    gram.diagonal().array() += alpha;
     Eigen::LDLT<Eigen::MatrixXd> ldlt(gram);
     if (ldlt.info() != Eigen::Success) return InternalError("ridge: factorisation failed");
     coef = ldlt.solve(a.transpose() * y);

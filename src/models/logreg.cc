@@ -76,7 +76,11 @@ class LogregEstimator final : public Estimator {
 
     std::vector<int> weight_label;
     std::vector<double> weight;
-    if (p.Choice("class_weight") == "balanced") {
+    MLPIPE_ASSIGN_OR_RETURN(const std::string class_weight, p.Choice("class_weight"));
+    MLPIPE_ASSIGN_OR_RETURN(const std::string penalty, p.Choice("penalty"));
+    MLPIPE_ASSIGN_OR_RETURN(const double tol, p.Float("tol"));
+    MLPIPE_ASSIGN_OR_RETURN(const double c_value, p.Float("C"));
+    if (class_weight == "balanced") {
       // scikit-learn's "balanced": n_samples / (n_classes * count(class)).
       std::vector<double> count(static_cast<size_t>(k), 0.0);
       for (float v : train.labels) count[static_cast<size_t>(v)] += 1;
@@ -86,9 +90,9 @@ class LogregEstimator final : public Estimator {
       }
     }
     parameter param{};
-    param.solver_type = p.Choice("penalty") == "l1" ? L1R_LR : L2R_LR;
-    param.eps = p.Float("tol");
-    param.C = p.Float("C");
+    param.solver_type = penalty == "l1" ? L1R_LR : L2R_LR;
+    param.eps = tol;
+    param.C = c_value;
     param.nr_weight = static_cast<int>(weight.size());
     param.weight_label = weight_label.empty() ? nullptr : weight_label.data();
     param.weight = weight.empty() ? nullptr : weight.data();

@@ -3,6 +3,7 @@
 // one tree per class (XGBoost's softprob grows one per class per round).
 #include "families.h"
 #include "xgb_model.h"
+#include "xgb_params.h"
 
 namespace mlpipe::models {
 
@@ -10,50 +11,27 @@ namespace {
 
 constexpr std::string_view kName = "tree";
 
-XgbTrainPlan Plan(const ResolvedParams& p) {
+Result<XgbTrainPlan> Plan(const ResolvedParams& p) {
   XgbTrainPlan plan;
   plan.rounds = 1;
-  plan.params = {
-      {"max_depth", std::to_string(p.Int("max_depth"))},
-      {"eta", "1"},
-      {"min_child_weight", XgbNumber(p.Float("min_child_weight"))},
-      {"reg_lambda", XgbNumber(p.Float("reg_lambda"))},
-  };
+  MLPIPE_RETURN_IF_ERROR(AddXgbParams(p, {{"max_depth", "max_depth"}}, &plan));
+  plan.params.emplace_back("eta", "1");
+  MLPIPE_RETURN_IF_ERROR(AddXgbParams(
+      p, {{"min_child_weight", "min_child_weight"}, {"reg_lambda", "reg_lambda"}}, &plan));
   return plan;
 }
 
 }  // namespace
 
 ModelFamily TreeFamily() {
-  using T = ParamType;
   return {
       .name = std::string(kName),
       .description = "a single shallow decision tree (XGBoost, one round); readable whole",
       .hyperparameters =
           {
-              {"max_depth", T::kInt, "maximum depth of the tree", 4, 1, 8, false, {}, "", 2, 6},
-              {"min_child_weight",
-               T::kFloat,
-               "minimum hessian weight in a leaf",
-               1,
-               0,
-               100,
-               false,
-               {},
-               "",
-               0.5,
-               20},
-              {"reg_lambda",
-               T::kFloat,
-               "L2 penalty on leaf weights",
-               1,
-               0,
-               100,
-               false,
-               {},
-               "",
-               0,
-               10},
+              MaxDepthSpec("maximum depth of the tree", 4, 8, 2, 6),
+              MinChildWeightSpec(20),
+              RegLambdaSpec(1, 10),
           },
       .interpretable = true,
       .tasks = {Task::kBinary, Task::kMulticlass, Task::kRegression},

@@ -137,8 +137,8 @@ Result<int> XgbBooster::BoostedRounds() const {
   return n;
 }
 
-Result<const float*> XgbBooster::PredictDenseNoCopy(const float* values, size_t rows, size_t cols,
-                                                    XgbPredictType type) const {
+Result<std::span<const float>> XgbBooster::PredictInPlace(const float* values, size_t rows,
+                                                          size_t cols, XgbPredictType type) const {
   const std::string array = ArrayInterface(values, rows, cols);
   // "cache_id": 0 is required by XGBoost 1.7's in-place prediction.
   const std::string config = R"({"type": )" + std::to_string(static_cast<int>(type)) +
@@ -151,26 +151,22 @@ Result<const float*> XgbBooster::PredictDenseNoCopy(const float* values, size_t 
     return XGBoosterPredictFromDense(handle_, array.c_str(), config.c_str(), nullptr, &shape, &dim,
                                      &result);
   }));
-  return result;
+  size_t n = 1;
+  for (bst_ulong i = 0; i < dim; ++i) n *= shape[i];
+  return std::span<const float>(result, n);
+}
+
+Result<const float*> XgbBooster::PredictDenseNoCopy(const float* values, size_t rows, size_t cols,
+                                                    XgbPredictType type) const {
+  MLPIPE_ASSIGN_OR_RETURN(std::span<const float> out, PredictInPlace(values, rows, cols, type));
+  return out.data();
 }
 
 Result<std::vector<float>> XgbBooster::PredictDense(const float* values, size_t rows, size_t cols,
                                                     XgbPredictType type) const {
   std::lock_guard<std::mutex> lock(*mu_);
-  const std::string array = ArrayInterface(values, rows, cols);
-  const std::string config = R"({"type": )" + std::to_string(static_cast<int>(type)) +
-                             R"(, "training": false, "iteration_begin": 0, "iteration_end": 0,)"
-                             R"( "strict_shape": true, "cache_id": 0, "missing": NaN})";
-  const bst_ulong* shape = nullptr;
-  bst_ulong dim = 0;
-  const float* result = nullptr;
-  MLPIPE_RETURN_IF_ERROR(Call("XGBoosterPredictFromDense", [&] {
-    return XGBoosterPredictFromDense(handle_, array.c_str(), config.c_str(), nullptr, &shape, &dim,
-                                     &result);
-  }));
-  size_t n = 1;
-  for (bst_ulong i = 0; i < dim; ++i) n *= shape[i];
-  return std::vector<float>(result, result + n);
+  MLPIPE_ASSIGN_OR_RETURN(std::span<const float> out, PredictInPlace(values, rows, cols, type));
+  return std::vector<float>(out.begin(), out.end());
 }
 
 Result<std::vector<float>> XgbBooster::PredictContributions(const float* values, size_t rows,

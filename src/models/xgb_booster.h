@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,6 +77,10 @@ class XgbBooster {
 
  private:
   explicit XgbBooster(void* h) : handle_(h), mu_(std::make_unique<std::mutex>()) {}
+  // The one in-place prediction both Predict paths make: XGBoost's result
+  // buffer, valid until the next prediction on this booster.
+  Result<std::span<const float>> PredictInPlace(const float* values, size_t rows, size_t cols,
+                                                XgbPredictType type) const;
   void* handle_ = nullptr;
   std::unique_ptr<std::mutex> mu_;
 };

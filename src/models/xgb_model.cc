@@ -187,7 +187,7 @@ class XgbEstimator final : public Estimator {
   Result<std::unique_ptr<Model>> Fit(const Dataset& train,
                                      const FitOptions& options) const override {
     MLPIPE_ASSIGN_OR_RETURN(ResolvedParams p, PrepareFit(name_, train, options, true));
-    const XgbTrainPlan plan = plan_(p);
+    MLPIPE_ASSIGN_OR_RETURN(const XgbTrainPlan plan, plan_(p));
     return FitXgb(MakeInfo(name_, train, options, p), train, options, plan);
   }
 

@@ -36,7 +36,7 @@ Result<std::unique_ptr<Model>> LoadXgb(const core::Json& saved);
 std::string XgbNumber(double v);
 
 // How a family turns its resolved hyperparameters into a training plan.
-using XgbPlanFn = XgbTrainPlan (*)(const ResolvedParams& p);
+using XgbPlanFn = Result<XgbTrainPlan> (*)(const ResolvedParams& p);
 
 // The Estimator of an XGBoost family `name` (a string with static storage):
 // PrepareFit, `plan`, FitXgb; Load is LoadXgb.

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "mlpipe/core/build_id.h"
+#include "mlpipe/core/log.h"
 #include "mlpipe/core/sha256.h"
 #include "mlpipe/store/tracking.h"
 #include "mlpipe/table/read.h"
@@ -37,32 +39,104 @@ Result<size_t> StepIndex(const std::string& name, const char* flag, size_t fallb
   return static_cast<size_t>(it - names.begin());
 }
 
+// What a step's cached result is: the object a `step-cache` artifact points to.
+struct Manifest {
+  static constexpr int kFormatVersion = 2;  // 2: with the build identity
+  std::string step;
+  std::string key;
+  std::string build;
+  core::Json summary;
+  std::map<std::string, std::string> outputs;  // file name -> object hash
+
+  core::Json ToJson() const {
+    return {{"format_version", kFormatVersion},
+            {"step", step},
+            {"key", key},
+            {"mlpipe", MLPIPE_VERSION},
+            {"build", build},
+            {"summary", summary},
+            {"outputs", outputs}};
+  }
+
+  // Errors name the key at fault.
+  static Result<Manifest> FromJson(const core::Json& j) {
+    Manifest m;
+    MLPIPE_ASSIGN_OR_RETURN(int64_t version,
+                            core::GetField<int64_t>(j, "format_version", "manifest"));
+    if (version != kFormatVersion) {
+      return DataLossError(fmt::format("manifest.format_version: {} (this mlpipe reads {})",
+                                       version, kFormatVersion));
+    }
+    MLPIPE_ASSIGN_OR_RETURN(m.step, core::GetField<std::string>(j, "step", "manifest"));
+    MLPIPE_ASSIGN_OR_RETURN(m.key, core::GetField<std::string>(j, "key", "manifest"));
+    MLPIPE_ASSIGN_OR_RETURN(m.build, core::GetField<std::string>(j, "build", "manifest"));
+    MLPIPE_ASSIGN_OR_RETURN(m.summary, core::GetField<core::Json>(j, "summary", "manifest"));
+    MLPIPE_ASSIGN_OR_RETURN(core::Json outputs,
+                            core::GetField<core::Json>(j, "outputs", "manifest"));
+    if (!outputs.is_object()) return DataLossError("manifest.outputs: expected an object");
+    for (const auto& [name, hash] : outputs.items()) {
+      if (!hash.is_string()) {
+        return DataLossError(fmt::format("manifest.outputs.{}: expected a string", name));
+      }
+      m.outputs[name] = hash.get<std::string>();
+    }
+    return m;
+  }
+};
+
 struct Cached {
-  core::Json manifest;
+  Manifest manifest;
   std::string hash;  // of the manifest object
 };
 
 // The manifest a cached key points to, when it and every file it lists are
-// still stored.
-std::optional<Cached> LookUp(StepContext& ctx, const std::string& key) {
+// still stored (nullopt otherwise). An error when the manifest is there but
+// cannot be used: another shape, another step, another build, or a summary
+// that does not read as the step's record. The message names the key at fault.
+Result<std::optional<Cached>> LookUp(StepContext& ctx, const Step& step, const std::string& key,
+                                     const std::string& build) {
   auto graph = ctx.meta().Lineage(kCacheKind, key, true);
   if (!graph.ok() || graph->artifacts.empty() || graph->artifacts[0].hash.empty()) {
-    return std::nullopt;
+    return std::optional<Cached>();
   }
-  auto text = ctx.objects().Get(graph->artifacts[0].hash);
-  if (!text.ok()) return std::nullopt;
-  auto manifest = core::ParseJson(*text, "step manifest");
-  if (!manifest.ok() || !manifest->contains("outputs")) return std::nullopt;
-  for (const auto& [name, hash] : (*manifest)["outputs"].items()) {
-    if (!ctx.objects().Contains(hash.get<std::string>())) return std::nullopt;
+  const std::string& hash = graph->artifacts[0].hash;
+  auto text = ctx.objects().Get(hash);
+  if (!text.ok()) return std::optional<Cached>();
+  auto where = [&](const Status& s) {
+    return s.WithContext(fmt::format("step '{}': cached result {} (manifest {})", step.name,
+                                     key.substr(0, 12), hash.substr(0, 12)));
+  };
+  Result<core::Json> json = core::ParseJson(*text, "manifest");
+  if (!json.ok()) return where(json.status());
+  Result<Manifest> manifest = Manifest::FromJson(*json);
+  if (!manifest.ok()) return where(manifest.status());
+  if (manifest->step != step.name || manifest->key != key || manifest->build != build) {
+    return where(DataLossError(fmt::format("written by step '{}' of build '{}' for key {}",
+                                           manifest->step, manifest->build, manifest->key)));
   }
-  return Cached{std::move(*manifest), graph->artifacts[0].hash};
+  Status summary = step.check(manifest->summary);
+  if (!summary.ok()) return where(summary.WithContext("summary"));
+  for (const auto& [name, object] : manifest->outputs) {
+    if (!ctx.objects().Contains(object)) return std::optional<Cached>();
+  }
+  return std::optional<Cached>(Cached{std::move(*manifest), hash});
+}
+
+// A string of a step's summary, when present: dataset_ref (ingest), model_ref
+// (register, gates).
+Result<std::optional<std::string>> RefOf(const StepReport& r, const std::string& key) {
+  if (!r.summary.contains(key)) return std::optional<std::string>();
+  MLPIPE_ASSIGN_OR_RETURN(std::string ref,
+                          core::GetField<std::string>(r.summary, key, r.name + " summary"));
+  return std::optional<std::string>(std::move(ref));
 }
 
 // The lineage node of one step output: named after the run that produced it.
 Result<store::ArtifactNode> OutputNode(StepContext& ctx, const StepReport& r,
                                        const std::string& file, const std::string& hash) {
-  const std::string producer = r.summary.value("_run_id", ctx.run_id);
+  const auto run = r.summary.find("_run_id");
+  const std::string producer =
+      run != r.summary.end() && run->is_string() ? run->get<std::string>() : ctx.run_id;
   return ctx.meta().PutArtifact("object", fmt::format("{}/{}/{}", producer, r.name, file), hash);
 }
 
@@ -80,14 +154,15 @@ Status RecordExecution(StepContext& ctx, const Step& step, const StepReport& r, 
     edges.push_back({0, node.id, store::EventDirection::kOutput, file});
   }
   // Data and model versions are lineage nodes of their own kinds.
-  if (r.summary.contains("dataset_ref")) {
-    const std::string ref = r.summary["dataset_ref"].get<std::string>();
-    MLPIPE_ASSIGN_OR_RETURN(store::ArtifactNode node, ctx.meta().PutArtifact("dataset", ref, ""));
+  MLPIPE_ASSIGN_OR_RETURN(std::optional<std::string> dataset, RefOf(r, "dataset_ref"));
+  if (dataset) {
+    MLPIPE_ASSIGN_OR_RETURN(store::ArtifactNode node,
+                            ctx.meta().PutArtifact("dataset", *dataset, ""));
     edges.push_back({0, node.id, store::EventDirection::kOutput, "data"});
   }
-  if (r.summary.contains("model_ref")) {
-    const std::string ref = r.summary["model_ref"].get<std::string>();
-    MLPIPE_ASSIGN_OR_RETURN(store::ArtifactNode node, ctx.meta().PutArtifact("model", ref, ""));
+  MLPIPE_ASSIGN_OR_RETURN(std::optional<std::string> model, RefOf(r, "model_ref"));
+  if (model) {
+    MLPIPE_ASSIGN_OR_RETURN(store::ArtifactNode node, ctx.meta().PutArtifact("model", *model, ""));
     edges.push_back({0, node.id, store::EventDirection::kOutput, "model"});
   }
   store::Execution e;
@@ -109,17 +184,32 @@ Result<StepReport> Execute(StepContext& ctx, const Step& step, bool use_cache, b
   StepReport r;
   r.name = step.name;
   MLPIPE_ASSIGN_OR_RETURN(core::Json params, step.key(ctx));
+  // Results depend on the code that computed them: the build is part of the key.
+  const std::string& build =
+      ctx.options->build_id.empty() ? core::BuildId() : ctx.options->build_id;
   const core::Json material = {{"step", step.name},
                                {"mlpipe", MLPIPE_VERSION},
+                               {"build", build},
                                {"params", params},
                                {"inputs", ctx.Inputs(step.deps)}};
   r.key = core::Sha256Hex(material.dump());
   if (use_cache || must_be_cached) {
-    if (auto cached = LookUp(ctx, r.key)) {
+    Result<std::optional<Cached>> cached = LookUp(ctx, step, r.key, build);
+    if (!cached.ok() && must_be_cached) {
+      return FailedPreconditionError(
+          fmt::format("--from: {}; run the steps before it again (mlpipe run --until {} "
+                      "--no-cache)",
+                      cached.status().message(), step.name));
+    }
+    if (!cached.ok()) {
+      // Not trusted, not fatal: the step runs again.
+      core::LogWarning("{}; running the step again", cached.status().message());
+    } else if (cached->has_value()) {
+      Cached& c = **cached;
       r.state = StepState::kCached;
-      r.summary = cached->manifest["summary"];
-      r.outputs = cached->manifest["outputs"].get<std::map<std::string, std::string>>();
-      r.manifest = cached->hash;
+      r.summary = std::move(c.manifest.summary);
+      r.outputs = std::move(c.manifest.outputs);
+      r.manifest = c.hash;
       r.seconds = Since(t0);
       return r;
     }
@@ -131,6 +221,12 @@ Result<StepReport> Execute(StepContext& ctx, const Step& step, bool use_cache, b
     }
   }
   MLPIPE_ASSIGN_OR_RETURN(StepFiles produced, step.run(ctx));
+  // What a step produces is what a later one (or a cached re-run) reads back.
+  Status readable = step.check(produced.summary);
+  if (!readable.ok()) {
+    return InternalError(fmt::format("step '{}' produced a summary it cannot read: {}", step.name,
+                                     readable.message()));
+  }
   r.state = StepState::kRan;
   r.summary = std::move(produced.summary);
   r.summary["_run_id"] = ctx.run_id;
@@ -143,10 +239,8 @@ Result<StepReport> Execute(StepContext& ctx, const Step& step, bool use_cache, b
     *stop = produced.stop;
   } else {
     // Only a step that completed is cached.
-    const core::Json manifest = {{"format_version", 1},  {"step", step.name},
-                                 {"key", r.key},         {"mlpipe", MLPIPE_VERSION},
-                                 {"summary", r.summary}, {"outputs", r.outputs}};
-    MLPIPE_ASSIGN_OR_RETURN(store::PutResult put, ctx.objects().PutBytes(manifest.dump()));
+    const Manifest manifest{step.name, r.key, build, r.summary, r.outputs};
+    MLPIPE_ASSIGN_OR_RETURN(store::PutResult put, ctx.objects().PutBytes(manifest.ToJson().dump()));
     r.manifest = put.hash;
     auto node = ctx.meta().PutArtifact(kCacheKind, r.key, put.hash);
     // Another manifest for the same key (a --no-cache re-run) keeps the first.
@@ -160,22 +254,24 @@ Result<StepReport> Execute(StepContext& ctx, const Step& step, bool use_cache, b
 Status LogRunRecord(store::RunLogger& logger, const RunOutcome& out, int64_t now_us) {
   std::vector<store::Metric> metrics;
   for (const auto& s : out.steps) {
-    if (s.name == "train" && s.summary.contains("leaderboard")) {
-      for (const auto& e : s.summary["leaderboard"]) {
-        const std::string family = e["family"].get<std::string>();
-        for (const auto& [m, v] : e["cv"].items()) {
-          if (v["mean"].is_number()) metrics.push_back({family + ".cv." + m, v["mean"], 0, now_us});
+    if (s.state == StepState::kNotRun) continue;
+    if (s.name == "train") {
+      MLPIPE_ASSIGN_OR_RETURN(internal::TrainSummary train,
+                              internal::TrainSummary::FromJson(s.summary, "train summary"));
+      for (const auto& e : train.leaderboard) {
+        for (const auto& [m, v] : e.cv) {
+          if (v.mean) metrics.push_back({e.family + ".cv." + m, *v.mean, 0, now_us});
         }
-        for (const auto& [m, v] : e["test"].items()) {
-          if (v["value"].is_number())
-            metrics.push_back({family + ".test." + m, v["value"], 0, now_us});
+        for (const auto& [m, v] : e.test) {
+          if (v.value) metrics.push_back({e.family + ".test." + m, *v.value, 0, now_us});
         }
       }
     }
-    if (s.name == "evaluate" && s.summary.contains("kpis")) {
-      for (const auto& k : s.summary["kpis"]) {
-        if (k["value"].is_number())
-          metrics.push_back({"test." + k["metric"].get<std::string>(), k["value"], 0, now_us});
+    if (s.name == "evaluate") {
+      MLPIPE_ASSIGN_OR_RETURN(internal::EvaluateSummary evaluate,
+                              internal::EvaluateSummary::FromJson(s.summary, "evaluate summary"));
+      for (const auto& k : evaluate.kpis) {
+        if (k.estimate.value) metrics.push_back({"test." + k.metric, *k.estimate.value, 0, now_us});
       }
     }
   }
@@ -291,11 +387,11 @@ Result<RunOutcome> RunPipeline(core::Env* env, store::ProjectStores& stores,
       MLPIPE_RETURN_IF_ERROR(
           stores.meta->LogArtifact(out.run_id, {step.name + "/" + file, hash, size}));
     }
-    if (r.summary.contains("dataset_ref")) {
-      const std::string ref = r.summary["dataset_ref"].get<std::string>();
-      const auto at = ref.rfind('@');
-      MLPIPE_RETURN_IF_ERROR(logger.Input(ref.substr(0, at), std::stoll(ref.substr(at + 1)),
-                                          store::DatasetRole::kTrain));
+    if (r.name == "ingest") {
+      MLPIPE_ASSIGN_OR_RETURN(internal::IngestSummary ingest,
+                              internal::IngestSummary::FromJson(r.summary, "ingest summary"));
+      MLPIPE_RETURN_IF_ERROR(
+          logger.Input(ingest.dataset, ingest.version, store::DatasetRole::kTrain));
     }
     out.summary[step.name] = r.summary;
     ctx.done[step.name] = r;
@@ -311,8 +407,10 @@ Result<RunOutcome> RunPipeline(core::Env* env, store::ProjectStores& stores,
       break;
     }
   }
-  if (out.summary.contains("gates")) {
-    out.gates_passed = out.summary["gates"].value("passed_except_approvals", false);
+  if (const auto it = ctx.done.find("gates"); it != ctx.done.end()) {
+    MLPIPE_ASSIGN_OR_RETURN(internal::GatesSummary gates,
+                            internal::GatesSummary::FromJson(it->second.summary, "gates summary"));
+    out.gates_passed = gates.passed_except_approvals;
   }
   if (options.data_version.empty()) MLPIPE_RETURN_IF_ERROR(WriteReports(ctx, out));
   MLPIPE_RETURN_IF_ERROR(LogRunRecord(logger, out, env->NowMicros()));

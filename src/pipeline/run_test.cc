@@ -137,6 +137,83 @@ TEST_F(RunTest, StepRangeIsChecked) {
   EXPECT_EQ(one->steps[5].state, StepState::kRan);
 }
 
+// The build identity is part of every key: a result of another build is run
+// again, one of the same build is reused.
+TEST_F(RunTest, AResultOfAnotherBuildIsNotReused) {
+  RunOptions a;
+  a.until = "features";
+  a.build_id = "build-a";
+  auto first = Run(Spec(), a);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto again = Run(Spec(), a);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  RunOptions b = a;
+  b.build_id = "build-b";
+  auto other = Run(Spec(), b);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  for (size_t i = 0; i < 6; ++i) {
+    SCOPED_TRACE(first->steps[i].name);
+    EXPECT_EQ(first->steps[i].state, StepState::kRan);
+    EXPECT_EQ(again->steps[i].state, StepState::kCached);
+    EXPECT_EQ(other->steps[i].state, StepState::kRan);
+    EXPECT_NE(first->steps[i].key, other->steps[i].key);
+    EXPECT_EQ(first->steps[i].outputs, other->steps[i].outputs);  // the same code, in fact
+  }
+  // Nor does --from take another build's results.
+  RunOptions c = a;
+  c.build_id = "build-c";
+  c.from = "split";
+  auto from = Run(Spec(), c);
+  ASSERT_FALSE(from.ok());
+  EXPECT_THAT(from.status().message(), HasSubstr("step 'ingest' has no cached result"));
+}
+
+// A cached manifest whose summary is of another shape: the step runs again,
+// and --from, which must use it, stops naming the step and the key.
+TEST_F(RunTest, ACachedSummaryOfAnotherShapeIsNotTrusted) {
+  RunOptions o;
+  o.until = "split";
+  o.build_id = "build-a";
+  auto first = Run(Spec(), o);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  const StepReport split = first->steps[4];
+  ASSERT_EQ(split.name, "split");
+  auto text = stores_.objects->Get(split.manifest);
+  ASSERT_TRUE(text.ok());
+  auto manifest = core::ParseJson(*text, "manifest");
+  ASSERT_TRUE(manifest.ok());
+  (*manifest)["summary"]["test_rows"] = "many";
+
+  // The same project from scratch, its store holding the altered manifest
+  // under the split step's key (which does not depend on the store).
+  stores_ = store::ProjectStores();
+  std::filesystem::remove_all(dir_ + "/.mlpipe");
+  {
+    auto loc = store::LocateProject(dir_, dir_, "");
+    ASSERT_TRUE(loc.ok());
+    auto stores = store::OpenProjectStores(core::Env::Default(), *loc);
+    ASSERT_TRUE(stores.ok()) << stores.status().ToString();
+    auto put = stores->objects->PutBytes(manifest->dump());
+    ASSERT_TRUE(put.ok());
+    ASSERT_TRUE(stores->meta->PutArtifact("step-cache", split.key, put->hash).ok());
+  }
+  auto rerun = Run(Spec(), o);
+  ASSERT_TRUE(rerun.ok()) << rerun.status().ToString();
+  EXPECT_EQ(rerun->steps[4].key, split.key);
+  EXPECT_EQ(rerun->steps[4].state, StepState::kRan);
+  EXPECT_EQ(rerun->steps[4].outputs, split.outputs);
+  EXPECT_EQ(rerun->summary["split"]["test_rows"], first->summary["split"]["test_rows"]);
+
+  o.from = "features";
+  o.until = "features";
+  auto from = Run(Spec(), o);
+  ASSERT_FALSE(from.ok());
+  EXPECT_EQ(from.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(from.status().message(), HasSubstr("step 'split'"));
+  EXPECT_THAT(from.status().message(),
+              HasSubstr("summary: test_rows: expected an integer, found string"));
+}
+
 TEST_F(RunTest, ProtectedFeatureStopsBeforeTrainingUnlessOverridden) {
   // A derived column from a protected one.
   std::string text = Spec();

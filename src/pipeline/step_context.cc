@@ -19,13 +19,18 @@ Result<const StepReport*> StepContext::Step(const std::string& step) const {
   return &it->second;
 }
 
-Result<std::string> StepContext::File(const std::string& step, const std::string& name) {
+Result<std::string> StepContext::Output(const std::string& step, const std::string& name) const {
   MLPIPE_ASSIGN_OR_RETURN(const StepReport* r, Step(step));
   auto it = r->outputs.find(name);
   if (it == r->outputs.end()) {
     return InternalError(fmt::format("step '{}' has no output '{}'", step, name));
   }
-  return objects().Get(it->second);
+  return it->second;
+}
+
+Result<std::string> StepContext::File(const std::string& step, const std::string& name) {
+  MLPIPE_ASSIGN_OR_RETURN(std::string hash, Output(step, name));
+  return objects().Get(hash);
 }
 
 core::Json StepContext::Inputs(const std::vector<std::string>& steps) const {
@@ -48,8 +53,8 @@ Result<const table::Table*> StepContext::Data() {
 
 Result<const table::Table*> StepContext::RawData() {
   if (raw_) return &*raw_;
-  MLPIPE_ASSIGN_OR_RETURN(const StepReport* ingest, Step("ingest"));
-  const std::string hash = ingest->outputs.at("data");
+  MLPIPE_ASSIGN_OR_RETURN(IngestSummary ingest, Summary<IngestSummary>());
+  MLPIPE_ASSIGN_OR_RETURN(const std::string hash, Output("ingest", "data"));
   // The object holds the file as ingested; its format is the source's.
   std::string ext = "csv";
   const std::string source = spec->sources.empty() ? "" : spec->sources[0].path;
@@ -58,7 +63,7 @@ Result<const table::Table*> StepContext::RawData() {
   } else if (auto dot = source.rfind('.'); dot != std::string::npos) {
     ext = source.substr(dot + 1);
   }
-  if (ingest->summary.value("protected_pii", false)) ext = "csv";  // written by ingest as CSV
+  if (ingest.protected_pii) ext = "csv";  // written by ingest as CSV
   std::string path = objects().PathOf(hash);
   std::string temp;
   if (ext != "csv") {
@@ -90,8 +95,10 @@ Result<const table::Table*> StepContext::ModelTable() {
 Result<std::pair<std::vector<size_t>, std::vector<size_t>>> StepContext::Split() {
   MLPIPE_ASSIGN_OR_RETURN(std::string text, File("split", "split.json"));
   MLPIPE_ASSIGN_OR_RETURN(core::Json j, core::ParseJson(text, "split.json"));
-  return std::make_pair(j["train"].get<std::vector<size_t>>(),
-                        j["test"].get<std::vector<size_t>>());
+  MLPIPE_ASSIGN_OR_RETURN(auto train,
+                          core::GetField<std::vector<size_t>>(j, "train", "split.json"));
+  MLPIPE_ASSIGN_OR_RETURN(auto test, core::GetField<std::vector<size_t>>(j, "test", "split.json"));
+  return std::make_pair(std::move(train), std::move(test));
 }
 
 Result<const bundle::Predictor*> StepContext::Model() {

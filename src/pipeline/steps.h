@@ -21,6 +21,7 @@
 #include "mlpipe/pipeline/spec.h"
 #include "mlpipe/store/project.h"
 #include "mlpipe/table/table.h"
+#include "step_records.h"
 
 namespace mlpipe::pipeline::internal {
 
@@ -52,6 +53,12 @@ class StepContext {
 
   // An earlier step's summary / output hashes; InternalError if it has not run.
   Result<const StepReport*> Step(const std::string& step) const;
+  // An earlier step's summary as its record (R::kStep names the step); the
+  // error names the step and the key at fault.
+  template <typename R>
+  Result<R> Summary() const;
+  // The object hash of an earlier step's file; the error names step and file.
+  Result<std::string> Output(const std::string& step, const std::string& name) const;
   // The bytes of an earlier step's file.
   Result<std::string> File(const std::string& step, const std::string& name);
   // The file names and hashes of earlier steps, for key material.
@@ -85,11 +92,26 @@ struct Step {
   // part of the key and the inputs of the step's lineage execution.
   std::vector<std::string> deps;
   // The step's own parameters (the spec sections it reads, other state it
-  // depends on); hashed with the deps' outputs, the step name and the mlpipe
-  // version into the cache key.
+  // depends on); hashed with the deps' outputs, the step name, the mlpipe
+  // version and the build identity into the cache key.
   std::function<Result<core::Json>(StepContext&)> key;
   std::function<Result<StepFiles>(StepContext&)> run;
+  // Whether a summary reads as the step's record (CheckSummary<R>): every
+  // summary is checked when produced and when found in the cache.
+  std::function<Status(const core::Json&)> check;
 };
+
+template <typename R>
+Result<R> StepContext::Summary() const {
+  MLPIPE_ASSIGN_OR_RETURN(const StepReport* r, Step(R::kStep));
+  Result<R> record = R::FromJson(r->summary);
+  // Summaries were checked when produced or found cached: a failure is a bug.
+  if (!record.ok()) {
+    return InternalError(std::string("step '") + R::kStep +
+                         "' summary: " + record.status().message());
+  }
+  return record;
+}
 
 // The steps in order (StepNames() order).
 const std::vector<Step>& Steps();

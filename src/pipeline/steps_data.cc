@@ -58,15 +58,18 @@ Result<std::vector<governance::PiiRule>> PiiRules(const StepContext& ctx, std::s
   return rules;
 }
 
+std::vector<PiiRecord> PiiRecords(const ProjectSpec& spec) {
+  std::vector<PiiRecord> out;
+  for (const PiiColumn& c : spec.columns.pii) {
+    out.push_back(
+        {c.column.name, std::string(PiiHandlingName(c.handling)), c.bands, c.prefix, c.key_env});
+  }
+  return out;
+}
+
 core::Json PiiJson(const ProjectSpec& spec) {
   core::Json j = core::Json::array();
-  for (const PiiColumn& c : spec.columns.pii) {
-    j.push_back({{"column", c.column.name},
-                 {"handling", PiiHandlingName(c.handling)},
-                 {"bands", c.bands},
-                 {"prefix", c.prefix},
-                 {"key_env", c.key_env}});
-  }
+  for (const PiiRecord& r : PiiRecords(spec)) j.push_back(r.ToJson());
   return j;
 }
 
@@ -85,13 +88,15 @@ Result<core::Json> IngestKey(StepContext& ctx) {
   return j;
 }
 
-core::Json VersionSummary(const store::DatasetVersion& v, bool existed) {
-  return {{"dataset_ref", v.name + "@" + std::to_string(v.version)},
-          {"dataset", v.name},
-          {"version", v.version},
-          {"rows", v.rows},
-          {"sha256", v.hash},
-          {"existed", existed}};
+IngestSummary VersionSummary(const store::DatasetVersion& v, bool existed) {
+  IngestSummary s;
+  s.dataset_ref = v.name + "@" + std::to_string(v.version);
+  s.dataset = v.name;
+  s.version = v.version;
+  s.rows = v.rows;
+  s.sha256 = v.hash;
+  s.existed = existed;
+  return s;
 }
 
 Result<StepFiles> IngestRun(StepContext& ctx) {
@@ -101,10 +106,11 @@ Result<StepFiles> IngestRun(StepContext& ctx) {
                             store::ParseVersionRef(ctx.options->data_version, false));
     MLPIPE_ASSIGN_OR_RETURN(store::DatasetVersion v,
                             ctx.meta().GetDatasetVersion(ref.name, ref.version));
-    out.summary = VersionSummary(v, true);
+    IngestSummary s = VersionSummary(v, true);
     // As recorded when the version was ingested: protected already.
-    out.summary["protected_pii"] = !ctx.spec->columns.pii.empty();
-    out.summary["pii"] = PiiJson(*ctx.spec);
+    s.protected_pii = !ctx.spec->columns.pii.empty();
+    s.pii = PiiRecords(*ctx.spec);
+    out.summary = s.ToJson();
     out.stored["data"] = v.hash;
     return out;
   }
@@ -127,10 +133,11 @@ Result<StepFiles> IngestRun(StepContext& ctx) {
                                   ctx.options->actor, ctx.spec->TrainingDataPath());
   if (!temp.empty()) (void)ctx.env->DeleteFile(temp);
   if (!added.ok()) return added.status();
-  out.summary = VersionSummary(added->version, added->existed);
-  out.summary["source"] = ctx.spec->sources[0].path;
-  out.summary["protected_pii"] = !rules.empty();
-  out.summary["pii"] = PiiJson(*ctx.spec);
+  IngestSummary s = VersionSummary(added->version, added->existed);
+  s.source = ctx.spec->sources[0].path;
+  s.protected_pii = !rules.empty();
+  s.pii = PiiRecords(*ctx.spec);
+  out.summary = s.ToJson();
   out.stored["data"] = added->version.hash;
   return out;
 }
@@ -139,12 +146,10 @@ Result<StepFiles> IngestRun(StepContext& ctx) {
 
 // The version before the ingested one, if any.
 Result<std::optional<store::DatasetVersion>> Reference(StepContext& ctx) {
-  MLPIPE_ASSIGN_OR_RETURN(const StepReport* ingest, ctx.Step("ingest"));
-  const int64_t version = ingest->summary["version"].get<int64_t>();
-  if (version <= 1) return std::optional<store::DatasetVersion>();
-  MLPIPE_ASSIGN_OR_RETURN(
-      store::DatasetVersion prev,
-      ctx.meta().GetDatasetVersion(ingest->summary["dataset"].get<std::string>(), version - 1));
+  MLPIPE_ASSIGN_OR_RETURN(IngestSummary ingest, ctx.Summary<IngestSummary>());
+  if (ingest.version <= 1) return std::optional<store::DatasetVersion>();
+  MLPIPE_ASSIGN_OR_RETURN(store::DatasetVersion prev,
+                          ctx.meta().GetDatasetVersion(ingest.dataset, ingest.version - 1));
   return std::optional<store::DatasetVersion>(std::move(prev));
 }
 
@@ -155,17 +160,17 @@ Result<core::Json> ValidateKey(StepContext& ctx) {
 
 Result<StepFiles> ValidateRun(StepContext& ctx) {
   StepFiles out;
-  MLPIPE_ASSIGN_OR_RETURN(const StepReport* ingest, ctx.Step("ingest"));
-  const std::string data_ref = ingest->summary["dataset_ref"].get<std::string>();
+  MLPIPE_ASSIGN_OR_RETURN(IngestSummary ingest, ctx.Summary<IngestSummary>());
+  const std::string& data_ref = ingest.dataset_ref;
   MLPIPE_ASSIGN_OR_RETURN(auto ref, Reference(ctx));
+  ValidateSummary s;
   if (!ref) {
-    out.summary = {{"passed", true},
-                   {"reference", nullptr},
-                   {"errors", 0},
-                   {"warnings", 0},
-                   {"detail", fmt::format("{} is the first version: its schema is the reference "
-                                          "later versions are validated against",
-                                          data_ref)}};
+    s.passed = true;
+    s.detail = fmt::format(
+        "{} is the first version: its schema is the reference later versions are validated "
+        "against",
+        data_ref);
+    out.summary = s.ToJson();
     out.files["validation.json"] = core::DumpPretty(out.summary);
     return out;
   }
@@ -177,20 +182,17 @@ Result<StepFiles> ValidateRun(StepContext& ctx) {
   report.data_source = data_ref;
   report.schema_source = ref_name;
   const bool passed = !report.HasErrors();
-  out.summary = {
-      {"passed", passed},
-      {"reference", ref_name},
-      {"errors", report.ErrorCount()},
-      {"warnings", report.WarningCount()},
-      {"detail", fmt::format("{} against the schema of {}: {} errors, {} warnings", data_ref,
-                             ref_name, report.ErrorCount(), report.WarningCount())}};
-  core::Json anomalies = core::Json::array();
+  s.passed = passed;
+  s.reference = ref_name;
+  s.errors = static_cast<int64_t>(report.ErrorCount());
+  s.warnings = static_cast<int64_t>(report.WarningCount());
+  s.detail = fmt::format("{} against the schema of {}: {} errors, {} warnings", data_ref, ref_name,
+                         report.ErrorCount(), report.WarningCount());
+  s.anomalies.emplace();
   for (const auto& a : report.anomalies) {
-    anomalies.push_back({{"severity", profile::SeverityName(a.severity())},
-                         {"column", a.column},
-                         {"message", a.message}});
+    s.anomalies->push_back({std::string(profile::SeverityName(a.severity())), a.column, a.message});
   }
-  out.summary["anomalies"] = anomalies;
+  out.summary = s.ToJson();
   out.files["validation.json"] = profile::ReportToJson(report).dump(2);
   if (!passed) {
     out.stop = FailedPreconditionError(
@@ -212,23 +214,22 @@ Result<core::Json> ProfileKey(StepContext& ctx) {
 
 Result<StepFiles> ProfileRun(StepContext& ctx) {
   MLPIPE_ASSIGN_OR_RETURN(const table::Table* data, ctx.Data());
-  MLPIPE_ASSIGN_OR_RETURN(const StepReport* ingest, ctx.Step("ingest"));
+  MLPIPE_ASSIGN_OR_RETURN(IngestSummary ingest, ctx.Summary<IngestSummary>());
   profile::ProfileOptions po;
   po.target = ctx.spec->target.column.name;
   po.positive = ctx.spec->target.positive;
   po.protected_columns = ctx.Protected();
-  MLPIPE_ASSIGN_OR_RETURN(
-      profile::TableProfile prof,
-      profile::ProfileTable(*data, po, ingest->summary["dataset_ref"].get<std::string>()));
+  MLPIPE_ASSIGN_OR_RETURN(profile::TableProfile prof,
+                          profile::ProfileTable(*data, po, ingest.dataset_ref));
   StepFiles out;
-  core::Json warnings = core::Json::array();
+  ProfileSummary s;
+  s.rows = static_cast<int64_t>(prof.rows);
+  s.columns = static_cast<int64_t>(prof.columns.size());
   for (const auto& w : prof.warnings) {
-    warnings.push_back({{"severity", profile::WarningSeverityName(w.severity)},
-                        {"rule", w.rule},
-                        {"column", w.column},
-                        {"message", w.message}});
+    s.warnings.push_back(
+        {std::string(profile::WarningSeverityName(w.severity)), w.rule, w.column, w.message});
   }
-  out.summary = {{"rows", prof.rows}, {"columns", prof.columns.size()}, {"warnings", warnings}};
+  out.summary = s.ToJson();
   out.files["profile.json"] = profile::ProfileToJson(prof).dump(2);
   out.files["profile.html"] = profile::ProfileToHtml(prof);
   return out;
@@ -318,13 +319,10 @@ Result<StepFiles> GovernanceRun(StepContext& ctx) {
   const ProjectSpec& spec = *ctx.spec;
   StepFiles out;
   MLPIPE_ASSIGN_OR_RETURN(governance::ProtectedCheckResult uses, ProtectedUses(ctx));
-  core::Json uses_json = core::Json::array();
+  GovernanceSummary s;
   for (const auto& u : uses.uses) {
-    uses_json.push_back({{"protected", u.protected_column},
-                         {"feature", u.feature},
-                         {"how", u.How()},
-                         {"overridden", u.overridden},
-                         {"reason", u.override_reason}});
+    s.protected_uses.push_back(
+        {u.protected_column, u.feature, u.How(), u.overridden, u.override_reason});
   }
   // Proxies among the features that are not protected themselves.
   MLPIPE_ASSIGN_OR_RETURN(const table::Table* t, ctx.ModelTable());
@@ -339,24 +337,20 @@ Result<StepFiles> GovernanceRun(StepContext& ctx) {
   po.seed = spec.seed;
   MLPIPE_ASSIGN_OR_RETURN(std::vector<governance::ProxyFinding> findings,
                           governance::FindProxies(*t, features, ctx.Protected(), po));
-  core::Json proxies = core::Json::array(), flagged = core::Json::array();
+  core::Json proxies = core::Json::array();
   for (const auto& f : findings) {
-    core::Json j = {{"feature", f.feature},
-                    {"protected", f.protected_column},
-                    {"method", governance::ProxyMethodName(f.method)},
-                    {"value", f.value},
-                    {"rows", f.rows},
-                    {"flagged", f.flagged}};
-    if (f.flagged) flagged.push_back(j);
-    proxies.push_back(std::move(j));
+    ProxyRecord p{
+        f.feature, f.protected_column,           std::string(governance::ProxyMethodName(f.method)),
+        f.value,   static_cast<int64_t>(f.rows), f.flagged};
+    proxies.push_back(p.ToJson());
+    if (f.flagged) s.proxies.push_back(std::move(p));
   }
-  MLPIPE_ASSIGN_OR_RETURN(const StepReport* ingest, ctx.Step("ingest"));
-  out.summary = {{"protected", ctx.Protected()},
-                 {"protected_uses", uses_json},
-                 {"proxies", flagged},
-                 {"proxy_threshold", po.threshold},
-                 {"proxy_refuse", spec.governance.proxy.refuse},
-                 {"pii", ingest->summary.value("pii", core::Json::array())}};
+  MLPIPE_ASSIGN_OR_RETURN(IngestSummary ingest, ctx.Summary<IngestSummary>());
+  s.protected_columns = ctx.Protected();
+  s.proxy_threshold = po.threshold;
+  s.proxy_refuse = spec.governance.proxy.refuse;
+  s.pii = ingest.pii;
+  out.summary = s.ToJson();
   core::Json file = out.summary;
   file["proxies"] = proxies;
   out.files["governance.json"] = core::DumpPretty(file);
@@ -389,9 +383,15 @@ Result<StepFiles> GovernanceRun(StepContext& ctx) {
 
 }  // namespace
 
-Step IngestStep() { return {"ingest", {}, IngestKey, IngestRun}; }
-Step ValidateStep() { return {"validate", {"ingest"}, ValidateKey, ValidateRun}; }
-Step ProfileStep() { return {"profile", {"ingest"}, ProfileKey, ProfileRun}; }
-Step GovernanceStep() { return {"governance", {"ingest"}, GovernanceKey, GovernanceRun}; }
+Step IngestStep() { return {"ingest", {}, IngestKey, IngestRun, CheckSummary<IngestSummary>}; }
+Step ValidateStep() {
+  return {"validate", {"ingest"}, ValidateKey, ValidateRun, CheckSummary<ValidateSummary>};
+}
+Step ProfileStep() {
+  return {"profile", {"ingest"}, ProfileKey, ProfileRun, CheckSummary<ProfileSummary>};
+}
+Step GovernanceStep() {
+  return {"governance", {"ingest"}, GovernanceKey, GovernanceRun, CheckSummary<GovernanceSummary>};
+}
 
 }  // namespace mlpipe::pipeline::internal

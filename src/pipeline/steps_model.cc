@@ -43,10 +43,10 @@ Result<StepFiles> SplitRun(StepContext& ctx) {
           stratify ? std::span<const int32_t>(target.codes) : std::span<const int32_t>(), 0,
           ctx.spec->split.test_size, core::Rng::Derive(ctx.spec->seed, 1)));
   StepFiles out;
-  out.summary = {{"task", models::TaskName(target.task)},
-                 {"train_rows", split.train.size()},
-                 {"test_rows", split.test.size()},
-                 {"stratified", stratify}};
+  out.summary = SplitSummary{std::string(models::TaskName(target.task)),
+                             static_cast<int64_t>(split.train.size()),
+                             static_cast<int64_t>(split.test.size()), stratify}
+                    .ToJson();
   out.files["split.json"] = core::Json({{"train", split.train}, {"test", split.test}}).dump();
   return out;
 }
@@ -74,7 +74,9 @@ Result<StepFiles> FeaturesRun(StepContext& ctx) {
   MLPIPE_ASSIGN_OR_RETURN(table::Table selected, t->Select(columns));
   const table::Table train_x = selected.Take(split.first);
   const eval::Target train_y = target.Take(split.first);
-  core::Json specs = core::Json::object(), summary = core::Json::object();
+  core::Json specs = core::Json::object();
+  FeaturesSummary summary;
+  summary.columns = columns;
   for (const auto& family : families) {
     core::Json spec = ctx.spec->features;
     if (spec.is_null()) {
@@ -86,10 +88,10 @@ Result<StepFiles> FeaturesRun(StepContext& ctx) {
     std::vector<std::string> names;
     for (size_t i = 0; i < p->size(); ++i) names.emplace_back(p->transform(i).name());
     specs[family] = spec;
-    summary[family] = names;
+    summary.families[family] = std::move(names);
   }
   StepFiles out;
-  out.summary = {{"columns", columns}, {"families", summary}};
+  out.summary = summary.ToJson();
   out.files["features.json"] = core::DumpPretty(specs);
   return out;
 }
@@ -118,10 +120,10 @@ Result<core::Json> TrainKey(StepContext& ctx) {
 Result<StepFiles> TrainRun(StepContext& ctx) {
   const ProjectSpec& s = *ctx.spec;
   MLPIPE_ASSIGN_OR_RETURN(const table::Table* t, ctx.ModelTable());
-  MLPIPE_ASSIGN_OR_RETURN(const StepReport* ingest, ctx.Step("ingest"));
+  MLPIPE_ASSIGN_OR_RETURN(IngestSummary ingest, ctx.Summary<IngestSummary>());
   MLPIPE_ASSIGN_OR_RETURN(eval::Target target, TargetOf(ctx));
   eval::TrainOptions o;
-  o.data = ingest->summary["dataset_ref"].get<std::string>();
+  o.data = ingest.dataset_ref;
   o.target = s.target.column.name;
   o.positive = s.target.positive;
   MLPIPE_ASSIGN_OR_RETURN(o.families, Families(s, target.task));
@@ -154,30 +156,31 @@ Result<StepFiles> TrainRun(StepContext& ctx) {
   info.created_by = "mlpipe " MLPIPE_VERSION;
   // Only what a re-run reproduces: no run id, no time.
   info.lineage = {{"data", o.data},
-                  {"data_sha256", ingest->summary["sha256"]},
+                  {"data_sha256", ingest.sha256},
                   {"spec_sha256", core::Sha256Hex(ctx.options->spec_text)},
                   {"seed", s.seed}};
   MLPIPE_ASSIGN_OR_RETURN(bundle::ModelBundle b, bundle::BuildBundle(result, *t, info));
   MLPIPE_ASSIGN_OR_RETURN(std::string bytes, bundle::EncodeBundle(b));
 
   StepFiles out;
+  TrainSummary summary;
   core::Json board = core::Json::array();
-  double fit_seconds = 0;
   for (const auto& e : result.leaderboard) {
     core::Json j = e.json;
-    fit_seconds += j.value("search_fit_seconds", 0.0) + j.value("fit_seconds", 0.0);
+    summary.fit_seconds += j.value("search_fit_seconds", 0.0) + j.value("fit_seconds", 0.0);
     j.erase("fit_seconds");  // wall times differ run to run; the file must not
     j.erase("search_fit_seconds");
+    MLPIPE_ASSIGN_OR_RETURN(
+        LeaderboardRecord entry,
+        LeaderboardRecord::FromJson(j, fmt::format("leaderboard[{}]", board.size())));
+    summary.leaderboard.push_back(std::move(entry));
     board.push_back(std::move(j));
+    summary.trials += static_cast<int64_t>(e.search.trials.size());
   }
-  out.summary = {{"best", result.best().family},
-                 {"metrics", result.metrics},
-                 {"leaderboard", board},
-                 {"fit_seconds", fit_seconds},
-                 {"bundle_bytes", bytes.size()}};
-  size_t trials = 0;
-  for (const auto& e : result.leaderboard) trials += e.search.trials.size();
-  out.summary["trials"] = trials;
+  summary.best = result.best().family;
+  summary.metrics = result.metrics;
+  summary.bundle_bytes = static_cast<int64_t>(bytes.size());
+  out.summary = summary.ToJson();
   out.files["leaderboard.json"] = core::DumpPretty(board);
   out.files["model.mlpb"] = std::move(bytes);
   return out;
@@ -196,18 +199,15 @@ Result<core::Json> EvaluateKey(StepContext& ctx) {
       {"protected", ctx.Protected()}, {"seed", s.seed}};
 }
 
-core::Json CiJson(const std::string& metric, const eval::MetricCi& ci) {
-  auto num = [](double v) { return std::isfinite(v) ? core::Json(v) : core::Json(); };
-  return {{"metric", metric},
-          {"value", num(ci.estimate)},
-          {"ci_low", num(ci.low)},
-          {"ci_high", num(ci.high)},
-          {"confidence", ci.confidence}};
+// Non-finite figures are recorded as undefined (null).
+EstimateRecord Estimate(const eval::MetricCi& ci) {
+  auto num = [](double v) { return std::isfinite(v) ? MaybeNumber(v) : std::nullopt; };
+  return {num(ci.estimate), num(ci.low), num(ci.high), ci.confidence};
 }
 
 // p50 and p99 of one-row predictions over up to 200 test rows, in ms.
-Result<core::Json> Latency(const bundle::Predictor& model, const table::Table& test,
-                           double budget_ms) {
+Result<LatencyRecord> Latency(const bundle::Predictor& model, const table::Table& test,
+                              double budget_ms) {
   std::vector<double> ms;
   const size_t n = std::min<size_t>(test.num_rows(), 200);
   for (size_t i = 0; i < n; ++i) {
@@ -221,11 +221,7 @@ Result<core::Json> Latency(const bundle::Predictor& model, const table::Table& t
   auto q = [&](double p) {
     return ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, static_cast<size_t>(p * ms.size()))];
   };
-  return core::Json{{"rows", n},
-                    {"p50_ms", q(0.5)},
-                    {"p99_ms", q(0.99)},
-                    {"budget_ms", budget_ms},
-                    {"passed", q(0.99) <= budget_ms}};
+  return LatencyRecord{static_cast<int64_t>(n), q(0.5), q(0.99), budget_ms, q(0.99) <= budget_ms};
 }
 
 Result<StepFiles> EvaluateRun(StepContext& ctx) {
@@ -240,23 +236,22 @@ Result<StepFiles> EvaluateRun(StepContext& ctx) {
   bo.seed = core::Rng::Derive(s.seed, 7);
   bo.pool = &core::ThreadPool::Shared();
 
-  core::Json kpis = core::Json::array();
+  EvaluateSummary summary;
   std::vector<std::string> metrics = TrainMetrics(s, model->bundle().task);
   for (const auto& m : metrics) {
     MLPIPE_ASSIGN_OR_RETURN(eval::MetricCi ci, eval::BootstrapMetric(m, scores.input, bo));
-    core::Json j = CiJson(m, ci);
-    j["constraints"] = core::Json::array();
-    j["passed"] = true;
+    KpiRecord k;
+    k.metric = m;
+    k.estimate = Estimate(ci);
     for (const auto& c : s.kpis.constraints) {
       if (c.metric != m) continue;
       const bool holds = std::isfinite(ci.estimate) && c.Holds(ci.estimate);
-      j["constraints"].push_back(fmt::format("{} {} {}", c.metric, c.op, c.value));
-      j["passed"] = j["passed"].get<bool>() && holds;
+      k.constraints.push_back(fmt::format("{} {} {}", c.metric, c.op, c.value));
+      k.passed = k.passed && holds;
     }
-    kpis.push_back(std::move(j));
+    summary.kpis.push_back(std::move(k));
   }
 
-  core::Json fairness = core::Json::array(), groups = core::Json::object();
   if (model->bundle().task == models::Task::kBinary) {
     for (const auto& column : ctx.Protected()) {
       MLPIPE_ASSIGN_OR_RETURN(const table::Column* col, t->GetColumn(column));
@@ -267,16 +262,11 @@ Result<StepFiles> EvaluateRun(StepContext& ctx) {
       MLPIPE_ASSIGN_OR_RETURN(
           eval::FairnessReport report,
           eval::EvaluateFairness(scores.input.labels, scores.input.predicted, pc));
-      core::Json g = core::Json::array();
+      std::vector<GroupRecord>& g = summary.groups[column];
       for (const auto& r : report.groups) {
-        g.push_back({{"group", r.name},
-                     {"count", r.count},
-                     {"selection_rate", r.selection_rate},
-                     {"tpr", r.tpr},
-                     {"fpr", r.fpr},
-                     {"four_fifths_flag", r.four_fifths_flag}});
+        g.push_back({r.name, static_cast<int64_t>(r.count), r.selection_rate, r.tpr, r.fpr,
+                     r.four_fifths_flag});
       }
-      groups[column] = g;
       eval::MetricInput in = scores.input;
       in.groups = codes;
       in.num_groups = pc.group_names.size();
@@ -285,34 +275,48 @@ Result<StepFiles> EvaluateRun(StepContext& ctx) {
         for (const auto& r : c.columns) applies = applies || r.name == column;
         if (!applies) continue;
         auto ci = eval::BootstrapMetric(c.metric, in, bo);
-        core::Json j = ci.ok() ? CiJson(c.metric, *ci) : core::Json{{"metric", c.metric}};
-        j["column"] = column;
-        j["constraint"] = fmt::format("{} {} {}", c.metric, c.op, c.value);
-        j["passed"] = ci.ok() && std::isfinite(ci->estimate) && c.Holds(ci->estimate);
-        if (!ci.ok()) j["error"] = ci.status().message();
-        fairness.push_back(std::move(j));
+        FairnessRecord f;
+        f.metric = c.metric;
+        if (ci.ok()) f.estimate = Estimate(*ci);
+        f.column = column;
+        f.constraint = fmt::format("{} {} {}", c.metric, c.op, c.value);
+        f.passed = ci.ok() && std::isfinite(ci->estimate) && c.Holds(ci->estimate);
+        if (!ci.ok()) f.error = ci.status().message();
+        summary.fairness.push_back(std::move(f));
       }
     }
   }
-  StepFiles out;
-  out.files["evaluation.json"] =
-      core::DumpPretty({{"kpis", kpis}, {"fairness", fairness}, {"groups", groups}});
-  out.summary = {
-      {"kpis", kpis}, {"fairness", fairness}, {"groups", groups}, {"test_rows", test.num_rows()}};
+  summary.test_rows = static_cast<int64_t>(test.num_rows());
   if (s.kpis.latency_budget_ms) {
-    MLPIPE_ASSIGN_OR_RETURN(out.summary["latency"],
-                            Latency(*model, test, *s.kpis.latency_budget_ms));
+    MLPIPE_ASSIGN_OR_RETURN(summary.latency, Latency(*model, test, *s.kpis.latency_budget_ms));
   }
+  StepFiles out;
+  out.summary = summary.ToJson();
+  out.files["evaluation.json"] = core::DumpPretty({{"kpis", out.summary["kpis"]},
+                                                   {"fairness", out.summary["fairness"]},
+                                                   {"groups", out.summary["groups"]}});
   return out;
 }
 
 }  // namespace
 
-Step SplitStep() { return {"split", {"ingest"}, SplitKey, SplitRun}; }
-Step FeaturesStep() { return {"features", {"ingest", "split"}, FeaturesKey, FeaturesRun}; }
-Step TrainStep() {
-  return {"train", {"ingest", "split", "features", "governance"}, TrainKey, TrainRun};
+Step SplitStep() { return {"split", {"ingest"}, SplitKey, SplitRun, CheckSummary<SplitSummary>}; }
+Step FeaturesStep() {
+  return {"features", {"ingest", "split"}, FeaturesKey, FeaturesRun, CheckSummary<FeaturesSummary>};
 }
-Step EvaluateStep() { return {"evaluate", {"ingest", "split", "train"}, EvaluateKey, EvaluateRun}; }
+Step TrainStep() {
+  return {"train",
+          {"ingest", "split", "features", "governance"},
+          TrainKey,
+          TrainRun,
+          CheckSummary<TrainSummary>};
+}
+Step EvaluateStep() {
+  return {"evaluate",
+          {"ingest", "split", "train"},
+          EvaluateKey,
+          EvaluateRun,
+          CheckSummary<EvaluateSummary>};
+}
 
 }  // namespace mlpipe::pipeline::internal

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -15,6 +16,7 @@
 #include "mlpipe/eval/metric_table.h"
 #include "mlpipe/governance/model_card.h"
 #include "mlpipe/governance/promotion.h"
+#include "mlpipe/stats/format.h"
 #include "model_input.h"
 #include "steps.h"
 
@@ -50,23 +52,24 @@ Result<core::Json> CompareKey(StepContext& ctx) {
 
 Result<StepFiles> CompareRun(StepContext& ctx) {
   StepFiles out;
-  const double margin = ctx.spec->governance.gates.champion_margin;
+  CompareSummary summary;
+  summary.margin = ctx.spec->governance.gates.champion_margin;
+  const double margin = summary.margin;
   auto champion = Champion(ctx);
   auto done = [&](bool passed, const std::string& evidence) {
-    out.summary["passed"] = passed;
-    out.summary["evidence"] = evidence;
-    out.summary["margin"] = margin;
+    summary.passed = passed;
+    summary.evidence = evidence;
+    out.summary = summary.ToJson();
     out.files["comparison.json"] = core::DumpPretty(out.summary);
     return out;
   };
   if (!champion) {
-    out.summary["champion"] = nullptr;
     return done(true, fmt::format("no champion of {} yet: nothing to beat", ModelName(*ctx.spec)));
   }
   const std::string champion_ref = fmt::format("{}@{}", champion->model, champion->version);
-  out.summary["champion"] = champion_ref;
-  MLPIPE_ASSIGN_OR_RETURN(const StepReport* train, ctx.Step("train"));
-  if (train->outputs.at("model.mlpb") == champion->bundle_hash) {
+  summary.champion = champion_ref;
+  MLPIPE_ASSIGN_OR_RETURN(const std::string bundle_hash, ctx.Output("train", "model.mlpb"));
+  if (bundle_hash == champion->bundle_hash) {
     return done(false, fmt::format("the new bundle is {}'s own: nothing new", champion_ref));
   }
   MLPIPE_ASSIGN_OR_RETURN(const bundle::Predictor* model, ctx.Model());
@@ -99,75 +102,65 @@ Result<StepFiles> CompareRun(StepContext& ctx) {
                           eval::PairedBootstrap(metric, incumbent->input, challenger.input, bo));
   const double sign = def->higher_is_better ? 1 : -1;
   const double gain = sign * d.difference;
-  out.summary["metric"] = metric;
-  out.summary["champion_value"] = d.estimate_a;
-  out.summary["challenger_value"] = d.estimate_b;
-  out.summary["gain"] = gain;
-  out.summary["gain_ci"] = {sign * (sign > 0 ? d.low : d.high), sign * (sign > 0 ? d.high : d.low)};
-  out.summary["p_value"] = d.p_value;
+  const double gain_low = sign * (sign > 0 ? d.low : d.high);
+  const double gain_high = sign * (sign > 0 ? d.high : d.low);
+  summary.comparison =
+      ComparisonRecord{metric, d.estimate_a, d.estimate_b, gain, gain_low, gain_high, d.p_value};
   const bool passed = gain > 0 && gain >= margin;
   return done(passed,
               fmt::format("{} {:.4f} vs {} {:.4f}: gain {:+.4f} [{:+.4f}, {:+.4f}], p = {:.3f}; "
                           "margin {}",
-                          metric, d.estimate_b, champion_ref, d.estimate_a, gain,
-                          out.summary["gain_ci"][0].get<double>(),
-                          out.summary["gain_ci"][1].get<double>(), d.p_value, margin));
+                          metric, d.estimate_b, champion_ref, d.estimate_a, gain, gain_low,
+                          gain_high, d.p_value, margin));
 }
 
 // ---------------------------------------------------------------- register --
 
 core::Json GateEntry(const std::string& name, bool passed, const std::string& evidence) {
-  return {{"name", name}, {"passed", passed}, {"evidence", evidence}};
+  return GateRecord{name, passed, evidence}.ToJson();
 }
 
-std::string CiText(const core::Json& k) {
-  if (!k["value"].is_number()) return "undefined";
-  if (!k["ci_low"].is_number()) return fmt::format("{:.4f}", k["value"].get<double>());
-  return fmt::format("{:.4f} [{:.4f}, {:.4f}]", k["value"].get<double>(), k["ci_low"].get<double>(),
-                     k["ci_high"].get<double>());
+std::string CiText(const EstimateRecord& e) {
+  return stats::FormatEstimate(e.value, e.ci_low, e.ci_high, "undefined");
 }
 
 // The evidence the gates read (docs/governance.md).
 Result<core::Json> Evidence(StepContext& ctx) {
   const Gates& g = ctx.spec->governance.gates;
-  MLPIPE_ASSIGN_OR_RETURN(const StepReport* validate, ctx.Step("validate"));
-  MLPIPE_ASSIGN_OR_RETURN(const StepReport* evaluate, ctx.Step("evaluate"));
-  MLPIPE_ASSIGN_OR_RETURN(const StepReport* compare, ctx.Step("compare"));
+  MLPIPE_ASSIGN_OR_RETURN(ValidateSummary validate, ctx.Summary<ValidateSummary>());
+  MLPIPE_ASSIGN_OR_RETURN(EvaluateSummary evaluate, ctx.Summary<EvaluateSummary>());
+  MLPIPE_ASSIGN_OR_RETURN(CompareSummary compare, ctx.Summary<CompareSummary>());
   core::Json e;
-  e["validation"] = {{"passed", validate->summary["passed"]},
-                     {"detail", validate->summary["detail"]}};
+  e["validation"] = {{"passed", validate.passed}, {"detail", validate.detail}};
   core::Json kpis = core::Json::array();
-  for (const auto& k : evaluate->summary["kpis"]) {
-    for (const auto& c : k["constraints"]) {
-      kpis.push_back(GateEntry(c.get<std::string>(), !g.kpis || k["passed"].get<bool>(),
-                               k["metric"].get<std::string>() + " = " + CiText(k) +
+  for (const auto& k : evaluate.kpis) {
+    for (const auto& c : k.constraints) {
+      kpis.push_back(GateEntry(c, !g.kpis || k.passed,
+                               k.metric + " = " + CiText(k.estimate) +
                                    (g.kpis ? "" : " (gate disabled by governance.gates.kpis)")));
     }
   }
-  if (evaluate->summary.contains("latency") && g.latency) {
-    const core::Json& l = evaluate->summary["latency"];
-    kpis.push_back(GateEntry(fmt::format("latency p99 <= {} ms", l["budget_ms"].get<double>()),
-                             l["passed"].get<bool>(),
+  if (evaluate.latency && g.latency) {
+    const LatencyRecord& l = *evaluate.latency;
+    kpis.push_back(GateEntry(fmt::format("latency p99 <= {} ms", l.budget_ms), l.passed,
                              fmt::format("p99 {:.3f} ms, p50 {:.3f} ms over {} single-row calls",
-                                         l["p99_ms"].get<double>(), l["p50_ms"].get<double>(),
-                                         l["rows"].get<int64_t>())));
+                                         l.p99_ms, l.p50_ms, l.rows)));
   }
   if (kpis.empty()) kpis.push_back(GateEntry("kpis", true, "the spec sets no KPI constraint"));
   core::Json fairness = core::Json::array();
-  for (const auto& f : evaluate->summary["fairness"]) {
-    fairness.push_back(GateEntry(
-        fmt::format("{} on {}", f["constraint"].get<std::string>(), f["column"].get<std::string>()),
-        !g.fairness || f["passed"].get<bool>(),
-        f.contains("error") ? f["error"].get<std::string>()
-                            : f["metric"].get<std::string>() + " = " + CiText(f)));
+  for (const auto& f : evaluate.fairness) {
+    // A computed metric has its estimate; one that failed, its error.
+    std::string evidence = f.error ? *f.error : "";
+    if (!f.error && f.estimate) evidence = f.metric + " = " + CiText(*f.estimate);
+    fairness.push_back(GateEntry(fmt::format("{} on {}", f.constraint, f.column),
+                                 !g.fairness || f.passed, evidence));
   }
   if (fairness.empty()) {
     fairness.push_back(GateEntry("fairness", true, "the spec sets no fairness constraint"));
   }
   e["kpis"] = kpis;
   e["fairness"] = fairness;
-  e["champion"] = {{"passed", compare->summary["passed"]},
-                   {"evidence", compare->summary["evidence"]}};
+  e["champion"] = {{"passed", compare.passed}, {"evidence", compare.evidence}};
   core::Json approvals = core::Json::array();
   for (const auto& a : ctx.spec->governance.approvals) {
     approvals.push_back({{"role", a.role}, {"count", a.count}});
@@ -188,24 +181,24 @@ Result<core::Json> RegisterKey(StepContext& ctx) {
 
 Result<StepFiles> RegisterRun(StepContext& ctx) {
   const std::string name = ModelName(*ctx.spec);
-  MLPIPE_ASSIGN_OR_RETURN(const StepReport* train, ctx.Step("train"));
-  MLPIPE_ASSIGN_OR_RETURN(const StepReport* ingest, ctx.Step("ingest"));
-  MLPIPE_ASSIGN_OR_RETURN(const StepReport* evaluate, ctx.Step("evaluate"));
+  MLPIPE_ASSIGN_OR_RETURN(TrainSummary train, ctx.Summary<TrainSummary>());
+  MLPIPE_ASSIGN_OR_RETURN(IngestSummary ingest, ctx.Summary<IngestSummary>());
+  MLPIPE_ASSIGN_OR_RETURN(EvaluateSummary evaluate, ctx.Summary<EvaluateSummary>());
   MLPIPE_ASSIGN_OR_RETURN(core::Json evidence, Evidence(ctx));
-  const std::string bundle_hash = train->outputs.at("model.mlpb");
+  MLPIPE_ASSIGN_OR_RETURN(const std::string bundle_hash, ctx.Output("train", "model.mlpb"));
   MLPIPE_RETURN_IF_ERROR(ctx.meta().GetOrCreateModel(name, ctx.spec->objective).status());
-  core::Json snapshot = {{"evidence", evidence},
-                         {"kpis", evaluate->summary["kpis"]},
-                         {"data", ingest->summary["dataset_ref"]},
-                         {"family", train->summary["best"]}};
+  core::Json kpis = core::Json::array();
+  for (const auto& k : evaluate.kpis) kpis.push_back(k.ToJson());
+  core::Json snapshot = {
+      {"evidence", evidence}, {"kpis", kpis}, {"data", ingest.dataset_ref}, {"family", train.best}};
   StepFiles out;
   // The same bundle with the same evidence is registered once.
   MLPIPE_ASSIGN_OR_RETURN(std::vector<store::ModelVersion> versions,
                           ctx.meta().ListModelVersions(name));
   for (const auto& v : versions) {
     if (v.bundle_hash == bundle_hash && v.metrics_json == snapshot.dump()) {
-      out.summary = {{"model", name}, {"version", v.version}, {"reused", true}};
-      out.summary["model_ref"] = fmt::format("{}@{}", name, v.version);
+      out.summary =
+          RegisterSummary{name, v.version, true, fmt::format("{}@{}", name, v.version)}.ToJson();
       return out;
     }
   }
@@ -215,12 +208,12 @@ Result<StepFiles> RegisterRun(StepContext& ctx) {
   v.run_id = ctx.run_id;
   v.metrics_json = snapshot.dump();
   v.description = ctx.spec->objective;
-  v.tags = {{"data", ingest->summary["dataset_ref"].get<std::string>()},
-            {"family", train->summary["best"].get<std::string>()}};
+  v.tags = {{"data", ingest.dataset_ref}, {"family", train.best}};
   MLPIPE_ASSIGN_OR_RETURN(store::ModelVersion created,
                           ctx.meta().CreateModelVersion(v, ctx.options->actor));
-  out.summary = {{"model", name}, {"version", created.version}, {"reused", false}};
-  out.summary["model_ref"] = fmt::format("{}@{}", name, created.version);
+  out.summary =
+      RegisterSummary{name, created.version, false, fmt::format("{}@{}", name, created.version)}
+          .ToJson();
   out.files["evidence.json"] = core::DumpPretty(evidence);
   return out;
 }
@@ -237,8 +230,8 @@ std::string IsoTime(int64_t us) {
 }
 
 Result<core::Json> GatesKey(StepContext& ctx) {
-  MLPIPE_ASSIGN_OR_RETURN(const StepReport* reg, ctx.Step("register"));
-  const std::string ref = reg->summary["model_ref"].get<std::string>();
+  MLPIPE_ASSIGN_OR_RETURN(RegisterSummary reg, ctx.Summary<RegisterSummary>());
+  const std::string& ref = reg.model_ref;
   // Approvals given since the last evaluation change the outcome.
   MLPIPE_ASSIGN_OR_RETURN(std::vector<store::AuditEntry> audit,
                           ctx.meta().ReadAudit(std::nullopt, ref));
@@ -249,13 +242,16 @@ Result<core::Json> GatesKey(StepContext& ctx) {
   return core::Json{{"model", ref}, {"approvals", approvals}, {"objective", ctx.spec->objective}};
 }
 
-governance::ModelCard Card(StepContext& ctx, const governance::GateReport& gates) {
+Result<governance::ModelCard> Card(StepContext& ctx, const governance::GateReport& gates) {
   const ProjectSpec& s = *ctx.spec;
   governance::ModelCard card;
-  const core::Json& ingest = ctx.done.at("ingest").summary;
-  const core::Json& train = ctx.done.at("train").summary;
-  const core::Json& evaluate = ctx.done.at("evaluate").summary;
-  const core::Json& governance = ctx.done.at("governance").summary;
+  MLPIPE_ASSIGN_OR_RETURN(IngestSummary ingest, ctx.Summary<IngestSummary>());
+  MLPIPE_ASSIGN_OR_RETURN(TrainSummary train, ctx.Summary<TrainSummary>());
+  MLPIPE_ASSIGN_OR_RETURN(EvaluateSummary evaluate, ctx.Summary<EvaluateSummary>());
+  MLPIPE_ASSIGN_OR_RETURN(GovernanceSummary governance, ctx.Summary<GovernanceSummary>());
+  MLPIPE_ASSIGN_OR_RETURN(FeaturesSummary features, ctx.Summary<FeaturesSummary>());
+  MLPIPE_ASSIGN_OR_RETURN(ProfileSummary profile, ctx.Summary<ProfileSummary>());
+  MLPIPE_ASSIGN_OR_RETURN(ValidateSummary validate, ctx.Summary<ValidateSummary>());
   card.model_name = gates.model;
   card.model_version = std::to_string(gates.version);
   card.objective = s.objective;
@@ -263,87 +259,77 @@ governance::ModelCard Card(StepContext& ctx, const governance::GateReport& gates
       "Predict '{}'{} for the purpose above, from data like {}; a person reviews the decisions "
       "it informs.",
       s.target.column.name, s.target.positive.empty() ? "" : " = '" + s.target.positive + "'",
-      ingest["dataset_ref"].get<std::string>());
+      ingest.dataset_ref);
   card.out_of_scope =
       "Automated decisions without review; populations or periods unlike the "
       "training data; any use of the protected attributes.";
-  card.data_versions.push_back({"train and test", ingest["dataset"].get<std::string>(),
-                                std::to_string(ingest["version"].get<int64_t>()),
-                                ingest["sha256"].get<std::string>(),
-                                ingest["rows"].get<int64_t>()});
-  const auto& features = ctx.done.at("features").summary["columns"];
-  for (const auto& f : features) {
+  card.data_versions.push_back({"train and test", ingest.dataset, std::to_string(ingest.version),
+                                ingest.sha256, ingest.rows});
+  for (const auto& name : features.columns) {
     governance::CardFeature cf;
-    cf.name = f.get<std::string>();
-    for (const auto& p : ingest.value("pii", core::Json::array())) {
-      if (p["column"] == cf.name) cf.note = "PII, " + p["handling"].get<std::string>();
+    cf.name = name;
+    for (const auto& p : ingest.pii) {
+      if (p.column == cf.name) cf.note = "PII, " + p.handling;
     }
     for (const auto& d : s.derived) {
       if (d.name == cf.name) cf.note = "derived from " + d.from.name;
     }
     card.features.push_back(std::move(cf));
   }
-  for (const auto& k : evaluate["kpis"]) {
+  // An undefined figure is left at the card's default (as the card always showed it).
+  auto metric = [](const std::string& name, const std::string& split, const MaybeNumber& value,
+                   const MaybeNumber& low, const MaybeNumber& high) {
     governance::CardMetric m;
-    m.name = k["metric"].get<std::string>();
-    m.split = "test";
-    if (k["value"].is_number()) m.value = k["value"].get<double>();
-    if (k["ci_low"].is_number()) m.ci_low = k["ci_low"].get<double>();
-    if (k["ci_high"].is_number()) m.ci_high = k["ci_high"].get<double>();
-    card.metrics.push_back(std::move(m));
+    m.name = name;
+    m.split = split;
+    if (value) m.value = *value;
+    m.ci_low = low;
+    m.ci_high = high;
+    return m;
+  };
+  for (const auto& k : evaluate.kpis) {
+    card.metrics.push_back(
+        metric(k.metric, "test", k.estimate.value, k.estimate.ci_low, k.estimate.ci_high));
   }
-  for (const auto& e : train["leaderboard"]) {
-    for (const auto& [name, v] : e["cv"].items()) {
-      governance::CardMetric m;
-      m.name = fmt::format("{} ({})", name, e["family"].get<std::string>());
-      m.split = "cv";
-      if (v["mean"].is_number()) m.value = v["mean"].get<double>();
-      card.metrics.push_back(std::move(m));
+  for (const auto& e : train.leaderboard) {
+    for (const auto& [name, v] : e.cv) {
+      card.metrics.push_back(
+          metric(fmt::format("{} ({})", name, e.family), "cv", v.mean, std::nullopt, std::nullopt));
     }
   }
-  for (const auto& [column, groups] : evaluate["groups"].items()) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (const auto& [column, groups] : evaluate.groups) {
     governance::CardFairness f;
     f.column = column;
     for (const auto& g : groups) {
-      f.groups.push_back({g["group"].get<std::string>(), g["count"].get<int64_t>(),
-                          g["selection_rate"].get<double>(), g["tpr"].get<double>(),
-                          g["fpr"].get<double>(), g["four_fifths_flag"].get<bool>()});
+      f.groups.push_back({g.group, g.count, g.selection_rate.value_or(nan), g.tpr.value_or(nan),
+                          g.fpr.value_or(nan), g.four_fifths_flag});
     }
-    for (const auto& c : evaluate["fairness"]) {
-      if (c["column"] != column || !c["value"].is_number()) continue;
-      governance::CardMetric m;
-      m.name = c["metric"].get<std::string>();
-      m.value = c["value"].get<double>();
-      m.split = "test";
-      if (c["ci_low"].is_number()) m.ci_low = c["ci_low"].get<double>();
-      if (c["ci_high"].is_number()) m.ci_high = c["ci_high"].get<double>();
-      f.metrics.push_back(std::move(m));
+    for (const auto& c : evaluate.fairness) {
+      if (c.column != column || !c.estimate || !c.estimate->value) continue;
+      f.metrics.push_back(
+          metric(c.metric, "test", c.estimate->value, c.estimate->ci_low, c.estimate->ci_high));
     }
     card.fairness.push_back(std::move(f));
   }
-  for (const auto& w : ctx.done.at("profile").summary["warnings"]) {
-    if (w["severity"] == "info") continue;
-    card.limitations.push_back(
-        {"profile", w["severity"].get<std::string>(), w["message"].get<std::string>()});
+  for (const auto& w : profile.warnings) {
+    if (w.severity == "info") continue;
+    card.limitations.push_back({"profile", w.severity, w.message});
   }
-  for (const auto& a : ctx.done.at("validate").summary.value("anomalies", core::Json::array())) {
-    card.limitations.push_back(
-        {"validation", a["severity"].get<std::string>(),
-         a["column"].get<std::string>() + ": " + a["message"].get<std::string>()});
+  for (const auto& a : validate.anomalies.value_or(std::vector<AnomalyRecord>{})) {
+    card.limitations.push_back({"validation", a.severity, a.column + ": " + a.message});
   }
-  for (const auto& p : governance["proxies"]) {
+  for (const auto& p : governance.proxies) {
     card.limitations.push_back(
         {"proxy", "warning",
-         fmt::format("'{}' is a proxy for protected '{}' ({} = {:.3f})",
-                     p["feature"].get<std::string>(), p["protected"].get<std::string>(),
-                     p["method"].get<std::string>(), p["value"].get<double>())});
+         fmt::format("'{}' is a proxy for protected '{}' ({} = {:.3f})", p.feature,
+                     p.protected_column, p.method, p.value.value_or(nan))});
   }
-  for (const auto& u : governance["protected_uses"]) {
-    if (!u["overridden"].get<bool>()) continue;
-    card.limitations.push_back(
-        {"governance", "warning",
-         fmt::format("protected '{}' used {} by override: {}", u["protected"].get<std::string>(),
-                     u["how"].get<std::string>(), u["reason"].get<std::string>())});
+  for (const auto& u : governance.protected_uses) {
+    if (!u.overridden) continue;
+    card.limitations.push_back({"governance", "warning",
+                                fmt::format("protected '{}' used {} by override: {}",
+                                            u.protected_column, u.how, u.reason)});
   }
   card.gates = gates.gates;
   for (const auto& a : gates.approvals) {
@@ -353,9 +339,9 @@ governance::ModelCard Card(StepContext& ctx, const governance::GateReport& gates
 }
 
 Result<StepFiles> GatesRun(StepContext& ctx) {
-  MLPIPE_ASSIGN_OR_RETURN(const StepReport* reg, ctx.Step("register"));
-  const std::string name = reg->summary["model"].get<std::string>();
-  const int64_t version = reg->summary["version"].get<int64_t>();
+  MLPIPE_ASSIGN_OR_RETURN(RegisterSummary reg, ctx.Summary<RegisterSummary>());
+  const std::string& name = reg.model;
+  const int64_t version = reg.version;
   governance::IntegrationCheck integration = ctx.options->integration;
   if (!integration) {
     integration = [](const store::ModelVersion&) -> Result<std::string> {
@@ -364,21 +350,18 @@ Result<StepFiles> GatesRun(StepContext& ctx) {
   }
   MLPIPE_ASSIGN_OR_RETURN(governance::GateReport report,
                           governance::EvaluateGates(ctx.meta(), name, version, integration));
-  core::Json gates = core::Json::array();
-  std::vector<std::string> failing;
-  bool all_but_approvals = true;
+  GatesSummary summary;
+  summary.model_ref = reg.model_ref;
+  summary.passed = report.all_passed();
+  summary.passed_except_approvals = true;
   for (const auto& g : report.gates) {
-    gates.push_back(GateEntry(g.name, g.passed, g.evidence));
-    if (!g.passed) failing.push_back(g.name);
-    if (!g.passed && g.name.rfind("approval", 0) != 0) all_but_approvals = false;
+    summary.gates.push_back({g.name, g.passed, g.evidence});
+    if (!g.passed) summary.failing.push_back(g.name);
+    if (!g.passed && g.name.rfind("approval", 0) != 0) summary.passed_except_approvals = false;
   }
   StepFiles out;
-  out.summary = {{"model_ref", reg->summary["model_ref"]},
-                 {"gates", gates},
-                 {"passed", report.all_passed()},
-                 {"passed_except_approvals", all_but_approvals},
-                 {"failing", failing}};
-  const governance::ModelCard card = Card(ctx, report);
+  out.summary = summary.ToJson();
+  MLPIPE_ASSIGN_OR_RETURN(const governance::ModelCard card, Card(ctx, report));
   out.files["gates.json"] = core::DumpPretty(out.summary);
   out.files["model_card.md"] = card.RenderMarkdown();
   out.files["model_card.html"] = card.RenderHtml();
@@ -387,19 +370,27 @@ Result<StepFiles> GatesRun(StepContext& ctx) {
 
 }  // namespace
 
-Step CompareStep() { return {"compare", {"ingest", "split", "train"}, CompareKey, CompareRun}; }
+Step CompareStep() {
+  return {"compare",
+          {"ingest", "split", "train"},
+          CompareKey,
+          CompareRun,
+          CheckSummary<CompareSummary>};
+}
 Step RegisterStep() {
   return {"register",
           {"ingest", "validate", "profile", "governance", "train", "evaluate", "compare"},
           RegisterKey,
-          RegisterRun};
+          RegisterRun,
+          CheckSummary<RegisterSummary>};
 }
 Step GatesStep() {
   return {
       "gates",
       {"ingest", "validate", "profile", "governance", "features", "train", "evaluate", "register"},
       GatesKey,
-      GatesRun};
+      GatesRun,
+      CheckSummary<GatesSummary>};
 }
 
 }  // namespace mlpipe::pipeline::internal

@@ -50,11 +50,15 @@ using HyperParams = std::map<std::string, ParamValue>;
 // against its spec. Immutable; cheap to copy.
 class ResolvedParams {
  public:
-  // REQUIRES: `name` is a hyperparameter of the family and of the right type
-  // (a programming error otherwise; asserts in debug builds, returns 0 / "").
-  int64_t Int(std::string_view name) const;
-  double Float(std::string_view name) const;
-  const std::string& Choice(std::string_view name) const;
+  // The value of hyperparameter `name`. InvalidArgument naming the family
+  // when it has no hyperparameter of that name (listing the valid ones, so a
+  // misspelt name in a family's code fails its first fit instead of reading
+  // 0 or "") or when the hyperparameter is of another type. Number accepts
+  // kInt and kFloat alike.
+  Result<int64_t> Int(std::string_view name) const;
+  Result<double> Float(std::string_view name) const;
+  Result<double> Number(std::string_view name) const;
+  Result<std::string> Choice(std::string_view name) const;
 
   // {"name": value, ...} with numbers as numbers, choices as strings.
   core::Json ToJson() const;
@@ -63,6 +67,13 @@ class ResolvedParams {
   friend Result<ResolvedParams> ResolveParams(std::string_view family,
                                               const std::vector<HyperParamSpec>& specs,
                                               const HyperParams& given);
+  // The type of `name`, or the error naming the valid names.
+  Result<ParamType> TypeOf(std::string_view name) const;
+  Status WrongType(std::string_view name, ParamType type, std::string_view wanted) const;
+
+  std::string family_;
+  std::vector<std::string> names_;  // in the family's order
+  std::map<std::string, ParamType, std::less<>> types_;
   std::map<std::string, double, std::less<>> numbers_;
   std::map<std::string, std::string, std::less<>> choices_;
 };

@@ -6,8 +6,10 @@
 // Each step reads the outputs of the steps before it and writes its own: a
 // summary (JSON) and named files (bytes), all kept in the object store and
 // listed in the step's manifest. A step is cached under the SHA-256 of its key
-// (its input hashes, the spec sections it reads and the mlpipe version): a
-// re-run whose key has a manifest skips the step and says so. Because steps
+// (its input hashes, the spec sections it reads, the mlpipe version and the
+// build identity of the running code): a re-run whose key has a manifest skips
+// the step and says so. A manifest that cannot be used (another shape, a
+// summary missing a key) is not trusted: the step runs again. Because steps
 // talk only through stored outputs, any range of steps can run in its own
 // process (`--from S --until S`).
 //
@@ -76,6 +78,10 @@ struct RunOptions {
   // and record nothing in the registry (the run stops after `until`).
   std::string data_version;  // "NAME@V"
   RunObserver* observer = nullptr;
+  // The identity of the code, part of every step's cache key so that a result
+  // computed by another build is not reused. "": core::BuildId(), the running
+  // binary's. Tests give their own to stand for another build.
+  std::string build_id;
 };
 
 struct RunOutcome {
