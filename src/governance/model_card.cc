@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "mlpipe/governance/model_card.h"
+#include "model_card_text.h"
 
 namespace mlpipe::governance {
 
