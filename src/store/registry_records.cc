@@ -144,7 +144,7 @@ Status EnsureModel(SqlConnection& db, const std::string& name, const std::string
       .Exec(
           "INSERT INTO registered_models (name, description, created_us) VALUES (?, ?, ?) "
           "ON CONFLICT (name) DO NOTHING",
-          {name, description, StoreNowMicros()})
+          {name, description, NowMicros()})
       .status();
 }
 
