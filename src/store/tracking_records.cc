@@ -69,11 +69,12 @@ Status CheckRunning(SqlConnection& db, const std::string& run_id) {
   return Status::OK();
 }
 
-Result<Experiment> EnsureExperiment(SqlConnection& db, const std::string& name) {
+// `now_us` is the creation time of a new experiment.
+Result<Experiment> EnsureExperiment(SqlConnection& db, const std::string& name, int64_t now_us) {
   if (name.empty()) return InvalidArgumentError("experiment name is empty");
   MLPIPE_RETURN_IF_ERROR(db.Exec("INSERT INTO experiments (name, created_us) VALUES (?, ?) "
                                  "ON CONFLICT (name) DO NOTHING",
-                                 {name, NowMicros()})
+                                 {name, now_us})
                              .status());
   MLPIPE_ASSIGN_OR_RETURN(
       auto rows, db.Query("SELECT id, name, created_us FROM experiments WHERE name = ?", {name}));
@@ -106,7 +107,7 @@ Result<RunInfo> RunInfoFromRow(const SqlRow& row) {
 }
 
 Result<Experiment> SqlMetadataStore::GetOrCreateExperiment(const std::string& name) {
-  return EnsureExperiment(*db_, name);
+  return EnsureExperiment(*db_, name, NowMicros());
 }
 
 Result<std::vector<Experiment>> SqlMetadataStore::ListExperiments() {
@@ -124,7 +125,7 @@ Result<RunInfo> SqlMetadataStore::CreateRun(const std::string& experiment, const
   info.origin = origin;
   MLPIPE_ASSIGN_OR_RETURN(info.run_id, NewRunId());
   Status s = InTransaction(*db_, [&]() -> Status {
-    MLPIPE_ASSIGN_OR_RETURN(Experiment e, EnsureExperiment(*db_, experiment));
+    MLPIPE_ASSIGN_OR_RETURN(Experiment e, EnsureExperiment(*db_, experiment, NowMicros()));
     info.experiment_id = e.id;
     info.experiment = e.name;
     SqlValue parent;
