@@ -37,7 +37,7 @@
 
 #include "mlpipe/core/random.h"
 #include "mlpipe/store/metadata_store.h"
-#include "mlpipe/store/sql.h"
+#include "sql.h"
 
 extern char** environ;
 

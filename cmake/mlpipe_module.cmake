@@ -1,10 +1,18 @@
-# mlpipe_module(NAME SOURCES ... DEPS ... [TESTS ...] [TEST_DEPS ...])
+# mlpipe_module(NAME SOURCES ... DEPS ... [PRIVATE_DEPS ...] [TESTS ...] [TEST_DEPS ...])
 #
 # Declares the static library mlpipe_<NAME> (alias mlpipe::<NAME>) from an
 # explicit source list, public headers under include/, and, when TESTS are
 # given, the unit-test binary <NAME>_tests whose tests carry the CTest label
 # "unit". Tests find their fixture files through MLPIPE_SOURCE_DIR and may
 # use tests/support (golden-value JSON files, relative comparison).
+#
+# DEPS are what the public headers need (other modules, nlohmann_json, fmt):
+# users of the module get them too. PRIVATE_DEPS are the implementation's
+# libraries (Eigen, SQLite, zstd, ...): linked, but their headers and
+# definitions do not reach the module's users, so a module cannot come to
+# rely on a library it never named. A test that uses one itself lists it in
+# TEST_DEPS. scripts/check_layering.py checks that the mlpipe:: entries of
+# both point down the module order.
 #
 # `unit_tests` builds exactly what the "unit" tests run: every <NAME>_tests
 # binary, plus whatever a unit test launches by TARGET_FILE (added where that
@@ -15,13 +23,13 @@ if(MLPIPE_BUILD_TESTS AND NOT TARGET unit_tests)
 endif()
 
 function(mlpipe_module name)
-  cmake_parse_arguments(M "" "" "SOURCES;DEPS;TESTS;TEST_DEPS" ${ARGN})
+  cmake_parse_arguments(M "" "" "SOURCES;DEPS;PRIVATE_DEPS;TESTS;TEST_DEPS" ${ARGN})
   add_library(mlpipe_${name} STATIC ${M_SOURCES})
   add_library(mlpipe::${name} ALIAS mlpipe_${name})
   target_include_directories(mlpipe_${name}
     PUBLIC ${PROJECT_SOURCE_DIR}/include
     PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
-  target_link_libraries(mlpipe_${name} PUBLIC ${M_DEPS})
+  target_link_libraries(mlpipe_${name} PUBLIC ${M_DEPS} PRIVATE ${M_PRIVATE_DEPS})
   if(MLPIPE_BUILD_TESTS AND M_TESTS)
     add_executable(${name}_tests ${M_TESTS})
     target_link_libraries(${name}_tests PRIVATE mlpipe_${name} ${M_TEST_DEPS}

@@ -10,6 +10,7 @@
 #include "cli_common.h"
 #include "cli_store.h"
 #include "mlpipe/core/env.h"
+#include "mlpipe/profile/data_summary.h"
 #include "mlpipe/store/data_versions.h"
 
 namespace mlpipe::cli {
@@ -24,9 +25,10 @@ Result<store::DatasetVersion> Resolve(store::MetadataStore& meta, const std::str
 
 Status Add(const CommandState& state, const std::string& file, const std::string& name) {
   MLPIPE_ASSIGN_OR_RETURN(store::ProjectStores s, OpenStores(state));
-  MLPIPE_ASSIGN_OR_RETURN(store::AddedData added,
-                          store::AddDataFile(core::Env::Default(), *s.meta, *s.objects, file, name,
-                                             store::CurrentActor()));
+  MLPIPE_ASSIGN_OR_RETURN(
+      store::AddedData added,
+      store::AddDataFile(core::Env::Default(), *s.meta, *s.objects, profile::SummariseData, file,
+                         name, store::CurrentActor()));
   const store::DatasetVersion& v = added.version;
   if (state.global.json) {
     core::Json j = store::DatasetVersionToJson(v);

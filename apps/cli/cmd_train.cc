@@ -21,6 +21,7 @@
 #include "mlpipe/core/progress.h"
 #include "mlpipe/eval/train.h"
 #include "mlpipe/pipeline/train_record.h"
+#include "mlpipe/profile/data_summary.h"
 #include "mlpipe/store/data_versions.h"
 #include "mlpipe/store/tracking.h"
 #include "mlpipe/table/read.h"
@@ -130,9 +131,9 @@ Status RunTrain(const CommandState& state, const TrainArgs& args) {
       const std::string actor = store::CurrentActor();
       MLPIPE_ASSIGN_OR_RETURN(
           store::AddedData added,
-          store::AddDataFile(env, *stores->meta, *stores->objects, args.data,
-                             args.data_name.empty() ? DefaultDataName(args.data) : args.data_name,
-                             actor));
+          store::AddDataFile(
+              env, *stores->meta, *stores->objects, profile::SummariseData, args.data,
+              args.data_name.empty() ? DefaultDataName(args.data) : args.data_name, actor));
       record.dataset = added.version.name;
       record.dataset_version = added.version.version;
       MLPIPE_ASSIGN_OR_RETURN(

@@ -1,10 +1,12 @@
 // Column selection: select, drop and variance_threshold.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
 #include "column_util.h"
+#include "drop_filter.h"
 #include "transforms.h"
 
 namespace mlpipe::features::internal {
@@ -52,35 +54,17 @@ class SelectOrDrop final : public Transform {
 
 // VarianceThreshold: drops numeric columns whose population variance over
 // the present training values is <= threshold (with threshold 0, exactly the
-// constant columns). The dropped list is the state.
-class VarianceThreshold final : public Transform {
+// constant columns).
+class VarianceThreshold final : public DropFilter {
  public:
+  VarianceThreshold()
+      : DropFilter(kNumericTypes, kNumericTypes, 0.0, std::numeric_limits<double>::infinity()) {}
   std::string_view name() const override { return "variance_threshold"; }
 
  protected:
-  std::vector<std::string_view> ParamKeys() const override { return {"columns", "threshold"}; }
-  Status LoadParams(const core::Json& j, const std::string& ctx) override {
-    MLPIPE_ASSIGN_OR_RETURN(requested_, OptionalStrings(j, "columns", ctx));
-    MLPIPE_ASSIGN_OR_RETURN(threshold_, core::GetFieldOr<double>(j, "threshold", ctx, 0.0));
-    if (!(threshold_ >= 0)) return InvalidArgumentError(ctx + ".threshold: expected >= 0");
-    return Status::OK();
-  }
-  core::Json ParamsJson() const override {
-    core::Json j;
-    if (requested_) j["columns"] = *requested_;
-    j["threshold"] = threshold_;
-    return j;
-  }
-  Status LoadState(const core::Json& s, const std::string& ctx) override {
-    MLPIPE_ASSIGN_OR_RETURN(dropped_, RequiredStrings(s, "dropped", ctx));
-    return Status::OK();
-  }
-  core::Json StateJson() const override { return {{"dropped", dropped_}}; }
-
-  Status Fit(const Frame& frame, const FitContext&) override {
-    MLPIPE_ASSIGN_OR_RETURN(auto columns, ResolveColumns(frame, name(), requested_, kNumericTypes,
-                                                         kNumericTypes, "encode it first"));
-    dropped_.clear();
+  Result<std::vector<std::string>> ChooseDropped(
+      const Frame& frame, const std::vector<std::string>& columns) const override {
+    std::vector<std::string> dropped;
     for (const auto& col : columns) {
       std::vector<double> v = PresentValues(frame.column(static_cast<size_t>(frame.Find(col))));
       double mean = 0, ss = 0, lo = 0, hi = 0;
@@ -94,21 +78,10 @@ class VarianceThreshold final : public Transform {
       }
       const double var = v.empty() ? 0.0 : ss / static_cast<double>(v.size());
       // sklearn also treats a zero peak-to-peak as zero variance (rounding).
-      if (var <= threshold_ || (threshold_ == 0 && hi == lo)) dropped_.push_back(col);
+      if (var <= threshold() || (threshold() == 0 && hi == lo)) dropped.push_back(col);
     }
-    return Status::OK();
+    return dropped;
   }
-
-  Status DoApply(Frame& frame) const override {
-    for (const auto& c : dropped_) MLPIPE_RETURN_IF_ERROR(frame.Get(name(), c).status());
-    frame.Remove(dropped_);
-    return Status::OK();
-  }
-
- private:
-  std::optional<std::vector<std::string>> requested_;
-  double threshold_ = 0;
-  std::vector<std::string> dropped_;
 };
 
 }  // namespace

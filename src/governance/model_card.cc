@@ -3,6 +3,7 @@
 
 #include "mlpipe/governance/model_card.h"
 #include "mlpipe/stats/format.h"
+#include "model_card_text.h"
 
 namespace mlpipe::governance {
 

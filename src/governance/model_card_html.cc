@@ -5,6 +5,7 @@
 #include "mlpipe/governance/model_card.h"
 #include "mlpipe/report/html.h"
 #include "mlpipe/report/svg.h"
+#include "model_card_text.h"
 
 namespace mlpipe::governance {
 namespace {

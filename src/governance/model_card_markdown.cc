@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "mlpipe/governance/model_card.h"
+#include "model_card_text.h"
 
 namespace mlpipe::governance {
 namespace {

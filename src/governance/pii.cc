@@ -11,7 +11,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "numpy_quantile.h"
+#include "mlpipe/stats/quantile.h"
 
 namespace mlpipe::governance {
 namespace {
@@ -43,8 +43,7 @@ Result<Column> GeneraliseNumeric(const Column& c, const PiiRule& rule) {
     }
     std::sort(present.begin(), present.end());
     for (int k = 1; k < rule.quantile_bands; ++k) {
-      edges.push_back(
-          internal::NumpyQuantile(present, static_cast<double>(k) / rule.quantile_bands));
+      edges.push_back(stats::QuantileSorted(present, static_cast<double>(k) / rule.quantile_bands));
     }
     edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
   }

@@ -13,7 +13,7 @@
 
 #include "mlpipe/core/random.h"
 #include "mlpipe/stats/association.h"
-#include "numpy_quantile.h"
+#include "mlpipe/stats/quantile.h"
 
 namespace mlpipe::governance {
 namespace {
@@ -88,7 +88,7 @@ std::vector<int32_t> BinCodes(const std::vector<double>& x, int bins, int32_t* k
     return codes;
   }
   for (int j = 1; j < bins; ++j)
-    edges.push_back(internal::NumpyQuantile(sorted, static_cast<double>(j) / bins));
+    edges.push_back(stats::QuantileSorted(sorted, static_cast<double>(j) / bins));
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
   for (size_t i = 0; i < x.size(); ++i) {
     codes[i] =

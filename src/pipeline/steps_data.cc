@@ -12,6 +12,7 @@
 #include "mlpipe/governance/pii.h"
 #include "mlpipe/governance/protected_check.h"
 #include "mlpipe/governance/proxies.h"
+#include "mlpipe/profile/data_summary.h"
 #include "mlpipe/profile/profile.h"
 #include "mlpipe/profile/profile_output.h"
 #include "mlpipe/profile/schema.h"
@@ -129,8 +130,9 @@ Result<StepFiles> IngestRun(StepContext& ctx) {
     path = temp;
   }
   // The version's source is the spec's file, also when its protected copy is stored.
-  auto added = store::AddDataFile(ctx.env, ctx.meta(), ctx.objects(), path, SourceName(*ctx.spec),
-                                  ctx.options->actor, ctx.spec->TrainingDataPath());
+  auto added =
+      store::AddDataFile(ctx.env, ctx.meta(), ctx.objects(), profile::SummariseData, path,
+                         SourceName(*ctx.spec), ctx.options->actor, ctx.spec->TrainingDataPath());
   if (!temp.empty()) (void)ctx.env->DeleteFile(temp);
   if (!added.ok()) return added.status();
   IngestSummary s = VersionSummary(added->version, added->existed);

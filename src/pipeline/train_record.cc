@@ -1,7 +1,6 @@
 // RecordTrainRun: a finished eval::Train as runs, artifacts and lineage.
 #include "mlpipe/pipeline/train_record.h"
 
-#include <chrono>
 #include <cmath>
 #include <variant>
 
@@ -11,12 +10,6 @@
 
 namespace mlpipe::pipeline {
 namespace {
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string ParamText(const models::ParamValue& v) {
   if (const double* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
@@ -40,7 +33,7 @@ void AddMetric(std::vector<store::Metric>& out, const std::string& key, const co
 }
 
 // One child run per trial of every family's search.
-Status RecordTrials(store::MetadataStore& meta, const store::RunInfo& parent,
+Status RecordTrials(store::MetadataStore& meta, core::Env* env, const store::RunInfo& parent,
                     const eval::TrainResult& result, const std::string& actor) {
   for (const auto& entry : result.leaderboard) {
     for (const auto& trial : entry.search.trials) {
@@ -56,7 +49,7 @@ Status RecordTrials(store::MetadataStore& meta, const store::RunInfo& parent,
         params["row_fraction"] = fmt::format("{}", trial.row_fraction);
       }
       MLPIPE_RETURN_IF_ERROR(meta.LogParams(child.run_id, params));
-      const int64_t now = NowMicros();
+      const int64_t now = env->NowMicros();
       std::vector<store::Metric> metrics;
       for (const auto& m : trial.metrics) {
         if (std::isfinite(m.mean)) metrics.push_back({"cv." + m.name, m.mean, 0, now});
@@ -100,7 +93,7 @@ Status RecordTrainRun(store::MetadataStore& meta, store::RunLogger& logger,
   }
   MLPIPE_RETURN_IF_ERROR(logger.Params(params));
 
-  const int64_t now = NowMicros();
+  const int64_t now = logger.env()->NowMicros();
   std::vector<store::Metric> metrics;
   for (const auto& e : r.leaderboard) {
     for (const auto& m : r.metrics) {
@@ -161,11 +154,11 @@ Status RecordTrainRun(store::MetadataStore& meta, store::RunLogger& logger,
   e.run_id = logger.run_id();
   e.properties_json = core::Json({{"best_family", r.best().family}, {"metric", metric}}).dump();
   e.start_us = logger.info().start_us;
-  e.end_us = NowMicros();
+  e.end_us = logger.env()->NowMicros();
   MLPIPE_RETURN_IF_ERROR(meta.RecordExecution(e, edges).status());
 
   if (input.child_runs)
-    MLPIPE_RETURN_IF_ERROR(RecordTrials(meta, logger.info(), r, logger.actor()));
+    MLPIPE_RETURN_IF_ERROR(RecordTrials(meta, logger.env(), logger.info(), r, logger.actor()));
   return logger.End(store::RunStatus::kFinished);
 }
 

@@ -16,7 +16,7 @@
 #include <chrono>
 #include <thread>
 
-#include "http_client.h"
+#include "mlpipe/store/http_client.h"
 
 namespace mlpipe::serve {
 namespace {

@@ -9,10 +9,10 @@
 #include <fstream>
 #include <string>
 
-#include "http_client.h"
 #include "mlpipe/core/json_util.h"
 #include "mlpipe/core/sha256.h"
 #include "mlpipe/serve/tracking_api.h"
+#include "mlpipe/store/http_client.h"
 #include "mlpipe/store/object_store.h"
 
 namespace mlpipe::serve {

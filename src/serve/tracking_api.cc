@@ -12,6 +12,7 @@
 #include "mlpipe/core/log.h"
 #include "mlpipe/core/sha256.h"
 #include "mlpipe/serve/http_server.h"
+#include "mlpipe/store/api_token.h"
 #include "mlpipe/store/metadata_store.h"
 #include "mlpipe/store/object_store.h"
 #include "tracking_routes.h"
@@ -104,13 +105,14 @@ Result<std::unique_ptr<TrackingServer>> TrackingServer::Start(
   auto impl = std::make_unique<Impl>();
   impl->opts = options;
   impl->token_digest = core::Sha256Hex(options.token);
+  core::Env* env = options.env != nullptr ? options.env : core::Env::Default();
   for (int i = 0; i < options.threads; ++i) {
-    auto s = store::OpenMetadataStore(options.store_uri);
+    auto s = store::OpenMetadataStore(options.store_uri, env);
     if (!s.ok()) return s.status().WithContext("store " + options.store_uri);
     impl->stores.push_back(std::move(s).value());
   }
-  impl->objects = std::make_unique<store::ObjectStore>(core::Env::Default(), options.objects_dir);
-  impl->uploads = std::make_unique<ObjectUploads>(core::Env::Default(), impl->objects.get());
+  impl->objects = std::make_unique<store::ObjectStore>(env, options.objects_dir);
+  impl->uploads = std::make_unique<ObjectUploads>(env, impl->objects.get());
   HttpServerOptions h;
   h.host = options.host;
   h.port = options.port;
@@ -151,8 +153,7 @@ Result<std::string> LoadApiToken(const std::string& token_file) {
     }
     return token;
   }
-  const char* env = std::getenv("MLPIPE_API_TOKEN");
-  return env != nullptr ? Trim(env) : std::string();
+  return store::ApiTokenFromEnvironment();
 }
 
 Status RunTrackingServer(const TrackingServerOptions& options,

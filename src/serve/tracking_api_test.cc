@@ -14,9 +14,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "http_client.h"
 #include "mlpipe/core/json_util.h"
 #include "mlpipe/core/sha256.h"
+#include "mlpipe/store/http_client.h"
 #include "mlpipe/store/metadata_store.h"
 
 namespace mlpipe::serve {

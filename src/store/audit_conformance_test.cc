@@ -14,7 +14,7 @@
 
 #include "conformance_fixture.h"
 #include "mlpipe/core/sha256.h"
-#include "mlpipe/store/sql.h"
+#include "sql.h"
 
 namespace mlpipe::store {
 namespace {

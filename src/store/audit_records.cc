@@ -88,7 +88,7 @@ Result<AuditEntry> SqlMetadataStore::AppendAuditInTransaction(const std::string&
   AuditEntry e;
   e.seq = head.empty() ? 1 : head[0].Int(0) + 1;
   e.prev_hash = head.empty() ? kZeroHash : head[0].Text(1);
-  e.time_us = StoreNowMicros();
+  e.time_us = NowMicros();
   e.actor = actor;
   e.action = action;
   e.subject = subject;

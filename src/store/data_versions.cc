@@ -7,8 +7,6 @@
 #include <set>
 #include <string_view>
 
-#include "mlpipe/profile/profile.h"
-#include "mlpipe/profile/schema.h"
 #include "mlpipe/table/csv.h"
 #include "mlpipe/table/read.h"
 
@@ -57,40 +55,14 @@ std::string_view RecordPrefix(std::string_view text, size_t limit) {
   return text.substr(0, last_end);
 }
 
-core::Json Number(double v) { return std::isfinite(v) ? core::Json(v) : core::Json(nullptr); }
-
-core::Json Summarise(const profile::TableProfile& p, uint64_t rows_seen) {
-  core::Json cols = core::Json::array();
-  for (const auto& c : p.columns) {
-    core::Json j = {{"name", c.name},
-                    {"type", std::string(table::DataTypeName(c.type))},
-                    {"count", c.count},
-                    {"missing", c.missing},
-                    {"missing_share", c.missing_share},
-                    {"distinct", c.distinct}};
-    if (c.numeric) {
-      j["mean"] = Number(c.numeric->mean);
-      j["std"] = Number(c.numeric->std);
-      j["min"] = Number(c.numeric->min);
-      j["median"] = Number(c.numeric->median);
-      j["max"] = Number(c.numeric->max);
-    }
-    core::Json top = core::Json::array();
-    for (const auto& v : c.top) top.push_back({{"value", v.value}, {"count", v.count}});
-    j["top"] = std::move(top);
-    cols.push_back(std::move(j));
-  }
-  return {{"rows_seen", rows_seen}, {"columns", std::move(cols)}};
-}
-
 struct Summary {
   int64_t rows = 0;
   std::string schema_json;
   std::string profile_json;
 };
 
-Result<Summary> SummariseFile(core::Env* env, const std::string& path, uint64_t size,
-                              uint64_t exact_bytes) {
+Result<Summary> SummariseFile(core::Env* env, const DataSummariser& summarise,
+                              const std::string& path, uint64_t size, uint64_t exact_bytes) {
   table::Table data;
   bool sampled = false;
   std::unique_ptr<core::ReadOnlyRegion> region;
@@ -103,13 +75,12 @@ Result<Summary> SummariseFile(core::Env* env, const std::string& path, uint64_t 
     MLPIPE_ASSIGN_OR_RETURN(data, table::ReadTableFile(env, path));
   }
   Summary s;
-  MLPIPE_ASSIGN_OR_RETURN(profile::Schema schema, profile::InferSchema(data));
-  schema.source = std::filesystem::path(path).filename().string();
-  s.schema_json = schema.ToJson().dump();
-  profile::ProfileOptions options;
-  options.max_association_pairs = 0;
-  MLPIPE_ASSIGN_OR_RETURN(profile::TableProfile prof, profile::ProfileTable(data, options, path));
-  s.profile_json = Summarise(prof, data.num_rows()).dump();
+  MLPIPE_ASSIGN_OR_RETURN(core::Json described, summarise(data, path));
+  if (!described.is_object() || !described.contains("schema") || !described.contains("summary")) {
+    return InternalError(path + ": the data summariser returned no \"schema\" and \"summary\"");
+  }
+  s.schema_json = described["schema"].dump();
+  s.profile_json = described["summary"].dump();
   if (sampled) {
     // Header line excluded.
     const uint64_t records = CountRecords(std::string_view(region->data(), region->size()));
@@ -131,9 +102,9 @@ Status CheckName(const std::string& name) {
 }  // namespace
 
 Result<AddedData> AddDataFile(core::Env* env, MetadataStore& meta, ObjectStore& objects,
-                              const std::string& path, const std::string& name,
-                              const std::string& actor, const std::string& source,
-                              uint64_t exact_summary_bytes) {
+                              const DataSummariser& summarise, const std::string& path,
+                              const std::string& name, const std::string& actor,
+                              const std::string& source, uint64_t exact_summary_bytes) {
   MLPIPE_RETURN_IF_ERROR(CheckName(name));
   if (!env->FileExists(path)) return NotFoundError(path + ": no such file");
   if (env->IsDirectory(path)) return InvalidArgumentError(path + ": is a folder, not a file");
@@ -141,9 +112,10 @@ Result<AddedData> AddDataFile(core::Env* env, MetadataStore& meta, ObjectStore& 
 
   // The summary (and, for a large file, the row count) on a second thread
   // while this one hashes and copies.
-  auto summary = std::async(std::launch::async, [env, &path, size, exact_summary_bytes] {
-    return SummariseFile(env, path, size, exact_summary_bytes);
-  });
+  auto summary =
+      std::async(std::launch::async, [env, &summarise, &path, size, exact_summary_bytes] {
+        return SummariseFile(env, summarise, path, size, exact_summary_bytes);
+      });
   Result<PutResult> put = objects.PutFile(path);
   Result<Summary> sum = summary.get();
   if (!put.ok()) return put.status();

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "mlpipe/core/sha256.h"
+#include "mlpipe/profile/data_summary.h"
 
 namespace mlpipe::store {
 namespace {
@@ -50,7 +51,7 @@ std::string First() {
 
 TEST_F(DataVersions, AddVersionsAndRecognisesSameContent) {
   const std::string p = Write("a.csv", First());
-  auto v1 = AddDataFile(env_, *meta_, *objects_, p, "toy", "tester");
+  auto v1 = AddDataFile(env_, *meta_, *objects_, profile::SummariseData, p, "toy", "tester");
   ASSERT_TRUE(v1.ok()) << v1.status().ToString();
   EXPECT_FALSE(v1->existed);
   EXPECT_EQ(v1->version.version, 1);
@@ -61,7 +62,7 @@ TEST_F(DataVersions, AddVersionsAndRecognisesSameContent) {
   EXPECT_EQ(v1->version.hash, *want);
   EXPECT_TRUE(objects_->Contains(v1->version.hash));
 
-  auto again = AddDataFile(env_, *meta_, *objects_, p, "toy", "tester");
+  auto again = AddDataFile(env_, *meta_, *objects_, profile::SummariseData, p, "toy", "tester");
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->existed);
   EXPECT_EQ(again->version.version, 1);
@@ -69,7 +70,7 @@ TEST_F(DataVersions, AddVersionsAndRecognisesSameContent) {
   std::string second = "x,y,z\n";
   for (int i = 1; i <= 10; ++i) second += std::to_string(i) + (i % 2 ? ",a,0\n" : ",c,1\n");
   Write("a.csv", second);
-  auto v2 = AddDataFile(env_, *meta_, *objects_, p, "toy", "tester");
+  auto v2 = AddDataFile(env_, *meta_, *objects_, profile::SummariseData, p, "toy", "tester");
   ASSERT_TRUE(v2.ok());
   EXPECT_EQ(v2->version.version, 2);
   EXPECT_EQ(v2->version.rows, 10);
@@ -115,7 +116,7 @@ TEST_F(DataVersions, LargeFileSummarisedFromAPrefixButRowsCountedExactly) {
     if (i % 100 == 0) text += "\n";
   }
   const std::string p = Write("big.csv", text);
-  auto v = AddDataFile(env_, *meta_, *objects_, p, "big", "tester", "",
+  auto v = AddDataFile(env_, *meta_, *objects_, profile::SummariseData, p, "big", "tester", "",
                        /*exact_summary_bytes=*/4096);
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   EXPECT_EQ(v->version.rows, 3000);
@@ -123,7 +124,7 @@ TEST_F(DataVersions, LargeFileSummarisedFromAPrefixButRowsCountedExactly) {
   EXPECT_LT(summary["rows_seen"].get<int64_t>(), 3000);
   EXPECT_GT(summary["rows_seen"].get<int64_t>(), 50);
 
-  auto exact = AddDataFile(env_, *meta_, *objects_, p, "big2", "tester");
+  auto exact = AddDataFile(env_, *meta_, *objects_, profile::SummariseData, p, "big2", "tester");
   ASSERT_TRUE(exact.ok());
   EXPECT_EQ(exact->version.rows, 3000);
   EXPECT_EQ(core::Json::parse(exact->version.profile_json)["rows_seen"], 3000);
@@ -147,7 +148,7 @@ TEST_F(DataVersions, AddingAgainRepairsAMissingIngest) {
   ASSERT_TRUE(objects_->PutFile(p).ok());
   EXPECT_FALSE(meta_->Lineage("dataset", "toy@1", false).ok());  // no node yet
 
-  auto again = AddDataFile(env_, *meta_, *objects_, p, "toy", "tester");
+  auto again = AddDataFile(env_, *meta_, *objects_, profile::SummariseData, p, "toy", "tester");
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_TRUE(again->existed);
   auto g = meta_->Lineage("dataset", "toy@1", false);
@@ -155,23 +156,25 @@ TEST_F(DataVersions, AddingAgainRepairsAMissingIngest) {
   ASSERT_EQ(g->executions.size(), 1u);
   EXPECT_EQ(g->executions[0].type, "ingest");
   // And only once.
-  ASSERT_TRUE(AddDataFile(env_, *meta_, *objects_, p, "toy", "tester").ok());
+  ASSERT_TRUE(
+      AddDataFile(env_, *meta_, *objects_, profile::SummariseData, p, "toy", "tester").ok());
   EXPECT_EQ(meta_->Lineage("dataset", "toy@1", false)->executions.size(), 1u);
 }
 
 TEST_F(DataVersions, Errors) {
-  auto missing = AddDataFile(env_, *meta_, *objects_, dir_ + "/nope.csv", "x", "t");
+  auto missing =
+      AddDataFile(env_, *meta_, *objects_, profile::SummariseData, dir_ + "/nope.csv", "x", "t");
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_NE(missing.status().message().find("nope.csv"), std::string::npos);
   const std::string p = Write("a.csv", "x\n1\n");
   for (const char* bad : {"credit@2", "", "@x", "a b"}) {
-    auto r = AddDataFile(env_, *meta_, *objects_, p, bad, "t");
+    auto r = AddDataFile(env_, *meta_, *objects_, profile::SummariseData, p, bad, "t");
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << bad;
   }
-  auto dir = AddDataFile(env_, *meta_, *objects_, dir_, "x", "t");
+  auto dir = AddDataFile(env_, *meta_, *objects_, profile::SummariseData, dir_, "x", "t");
   EXPECT_EQ(dir.status().code(), StatusCode::kInvalidArgument);
   const std::string broken = Write("broken.csv", "a,b\n1,2\n\"open\n");
-  auto r = AddDataFile(env_, *meta_, *objects_, broken, "broken", "t");
+  auto r = AddDataFile(env_, *meta_, *objects_, profile::SummariseData, broken, "broken", "t");
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("broken.csv"), std::string::npos) << r.status().message();
 }

@@ -1,7 +1,7 @@
 // The Beast client behind HttpMetadataStore. Each step (connect, write, read)
 // is an asynchronous operation run to completion on a private io_context, so
 // that tcp_stream's timeout applies: Asio's blocking calls have none.
-#include "http_client.h"
+#include "mlpipe/store/http_client.h"
 
 #include <poll.h>
 #include <sys/socket.h>

@@ -6,7 +6,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "http_client.h"
+#include "mlpipe/store/api_token.h"
+#include "mlpipe/store/http_client.h"
 #include "mlpipe/store/store_json.h"
 
 namespace mlpipe::store {
@@ -287,9 +288,8 @@ class HttpMetadataStore : public MetadataStore {
 }  // namespace
 
 Result<std::unique_ptr<MetadataStore>> OpenHttpMetadataStore(const std::string& uri) {
-  const char* token = std::getenv("MLPIPE_API_TOKEN");
   MLPIPE_ASSIGN_OR_RETURN(auto client,
-                          HttpClient::Create(uri, token != nullptr ? token : "", kTimeout));
+                          HttpClient::Create(uri, ApiTokenFromEnvironment(), kTimeout));
   auto store = std::make_unique<HttpMetadataStore>(std::move(client));
   MLPIPE_RETURN_IF_ERROR(store->Get(Path({"health"})).status());
   return std::unique_ptr<MetadataStore>(std::move(store));

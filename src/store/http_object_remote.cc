@@ -8,8 +8,9 @@
 #include <mutex>
 #include <string>
 
-#include "http_client.h"
 #include "mlpipe/core/json_util.h"
+#include "mlpipe/store/api_token.h"
+#include "mlpipe/store/http_client.h"
 #include "mlpipe/store/object_store.h"
 
 namespace mlpipe::store {
@@ -104,9 +105,8 @@ class HttpObjectRemote : public ObjectRemote {
 Result<std::shared_ptr<ObjectRemote>> OpenHttpObjectRemote(const std::string& url,
                                                            uint64_t part_bytes) {
   if (part_bytes == 0) return InvalidArgumentError("object remote: part size must be positive");
-  const char* token = std::getenv("MLPIPE_API_TOKEN");
   MLPIPE_ASSIGN_OR_RETURN(auto client,
-                          HttpClient::Create(url, token != nullptr ? token : "", kTimeout));
+                          HttpClient::Create(url, ApiTokenFromEnvironment(), kTimeout));
   return std::shared_ptr<ObjectRemote>(
       std::make_shared<HttpObjectRemote>(std::move(client), part_bytes));
 }

@@ -85,7 +85,7 @@ Result<int64_t> SqlMetadataStore::RecordExecution(const Execution& e,
                              std::to_string(artifact_id));
       }
     }
-    const int64_t start = e.start_us != 0 ? e.start_us : StoreNowMicros();
+    const int64_t start = e.start_us != 0 ? e.start_us : NowMicros();
     const int64_t end = e.end_us != 0 ? e.end_us : start;
     SqlValue run_id = e.run_id.empty() ? SqlValue() : SqlValue(e.run_id);
     MLPIPE_ASSIGN_OR_RETURN(

@@ -28,7 +28,7 @@
 #include <utility>
 #include <vector>
 
-#include "mlpipe/store/sql.h"
+#include "sql.h"
 
 namespace mlpipe::store {
 namespace {

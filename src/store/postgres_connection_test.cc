@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "conformance_fixture.h"
-#include "mlpipe/store/sql.h"
+#include "sql.h"
 
 namespace mlpipe::store {
 namespace {

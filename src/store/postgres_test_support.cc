@@ -9,7 +9,7 @@
 #include <string>
 
 #include "conformance_fixture.h"
-#include "mlpipe/store/sql.h"
+#include "sql.h"
 
 namespace mlpipe::store {
 namespace {
@@ -63,6 +63,18 @@ void DropPostgresTestStore(const std::string& server_uri, const std::string& cle
   sql.append(cleanup).append(" CASCADE");
   Status s = (*admin)->ExecScript(sql);
   if (!s.ok()) ADD_FAILURE() << "dropping test schema " << cleanup << ": " << s.ToString();
+}
+
+ConformanceBackend PostgresConformanceBackend(const std::string& server_uri) {
+  ConformanceBackend b;
+  b.name = "postgres";
+  b.open = [server_uri]() -> Result<TestStore> {
+    TestStore t;
+    MLPIPE_ASSIGN_OR_RETURN(t.uri, OpenPostgresTestStore(server_uri, &t.cleanup));
+    return t;
+  };
+  b.drop = [server_uri](const TestStore& t) { DropPostgresTestStore(server_uri, t.cleanup); };
+  return b;
 }
 
 }  // namespace mlpipe::store

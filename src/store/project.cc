@@ -68,7 +68,7 @@ Result<ProjectStores> OpenProjectStores(core::Env* env, const ProjectLocation& l
   MLPIPE_RETURN_IF_ERROR(env->CreateDirs(location.root + "/.mlpipe"));
   ProjectStores s;
   s.location = location;
-  auto meta = OpenMetadataStore(location.meta_uri);
+  auto meta = OpenMetadataStore(location.meta_uri, env);
   if (!meta.ok()) return meta.status().WithContext("store " + location.meta_uri);
   s.meta = std::move(meta).value();
   s.objects = std::make_unique<ObjectStore>(env, location.objects_dir);

@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "conformance_fixture.h"
+#include "mlpipe/core/env.h"
 #include "mlpipe/core/json_util.h"
 #include "mlpipe/core/sha256.h"
-#include "sql_metadata_store.h"
 
 namespace mlpipe::store {
 namespace {
@@ -49,7 +49,7 @@ void Register(MetadataStore& s, const std::string& model, int n) {
 // any record made next.
 int64_t Mark() {
   std::this_thread::sleep_for(std::chrono::milliseconds(3));
-  const int64_t t = StoreNowMicros();
+  const int64_t t = core::Env::Default()->NowMicros();
   std::this_thread::sleep_for(std::chrono::milliseconds(3));
   return t;
 }

@@ -139,12 +139,14 @@ Result<ModelVersion> LoadVersion(SqlConnection& db, const std::string& model, in
   return v;
 }
 
-Status EnsureModel(SqlConnection& db, const std::string& name, const std::string& description) {
+// `now_us` is the creation time of a new model.
+Status EnsureModel(SqlConnection& db, const std::string& name, const std::string& description,
+                   int64_t now_us) {
   return db
       .Exec(
           "INSERT INTO registered_models (name, description, created_us) VALUES (?, ?, ?) "
           "ON CONFLICT (name) DO NOTHING",
-          {name, description, StoreNowMicros()})
+          {name, description, now_us})
       .status();
 }
 
@@ -155,7 +157,7 @@ Result<RegisteredModel> SqlMetadataStore::GetOrCreateModel(const std::string& na
   MLPIPE_RETURN_IF_ERROR(ValidateModelName(name));
   RegisteredModel m;
   MLPIPE_RETURN_IF_ERROR(InTransaction(db(), [&]() -> Status {
-    MLPIPE_RETURN_IF_ERROR(EnsureModel(db(), name, description));
+    MLPIPE_RETURN_IF_ERROR(EnsureModel(db(), name, description, NowMicros()));
     MLPIPE_ASSIGN_OR_RETURN(
         auto rows, db().Query("SELECT name, description, created_us FROM registered_models "
                               "WHERE name = ?",
@@ -198,7 +200,7 @@ Result<ModelVersion> SqlMetadataStore::CreateModelVersion(const ModelVersion& v,
   ModelVersion out = v;
   MLPIPE_RETURN_IF_ERROR(InTransaction(db(), [&]() -> Status {
     MLPIPE_RETURN_IF_ERROR(SerializeWriters(db()));
-    MLPIPE_RETURN_IF_ERROR(EnsureModel(db(), v.model, ""));
+    MLPIPE_RETURN_IF_ERROR(EnsureModel(db(), v.model, "", NowMicros()));
     MLPIPE_ASSIGN_OR_RETURN(
         auto rows,
         db().Query("SELECT MAX(version) FROM model_versions WHERE model = ?", {v.model}));

@@ -49,7 +49,7 @@
 #include <vector>
 
 #include "mlpipe/core/status.h"
-#include "mlpipe/store/sql.h"
+#include "sql.h"
 
 namespace mlpipe::store {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "mlpipe/store/sql.h"
+#include "sql.h"
 
 namespace mlpipe::store {
 

@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "mlpipe/store/metadata_store.h"
-#include "mlpipe/store/sql.h"
 #include "schema.h"
+#include "sql.h"
 #include "sql_metadata_store.h"
 #include "sqlite_connection.h"
 

@@ -25,8 +25,6 @@ bool StartsWith(const std::string& s, std::string_view prefix) {
 
 }  // namespace
 
-int64_t StoreNowMicros() { return core::Env::Default()->NowMicros(); }
-
 Status InsertRows(SqlConnection& db, std::string_view head, size_t arity,
                   const std::vector<std::vector<SqlValue>>& rows, std::string_view tail) {
   if (arity == 0) return InvalidArgumentError("InsertRows: rows without values");
@@ -101,14 +99,14 @@ Status SqlMetadataStore::Migrate() {
           db_->ExecScript(migrations[v - 1]).WithContext("schema migration " + std::to_string(v)));
       MLPIPE_RETURN_IF_ERROR(
           db_->Exec("INSERT INTO schema_version (version, applied_us) VALUES (?, ?)",
-                    {v, StoreNowMicros()})
+                    {v, NowMicros()})
               .status());
     }
     return Status::OK();
   });
 }
 
-Result<std::unique_ptr<MetadataStore>> OpenMetadataStore(const std::string& uri) {
+Result<std::unique_ptr<MetadataStore>> OpenMetadataStore(const std::string& uri, core::Env* env) {
   // A tracking server (`mlpipe serve --tracking`) speaks for its own store.
   if (StartsWith(uri, "http://")) return OpenHttpMetadataStore(uri);
   if (StartsWith(uri, "https://")) {
@@ -121,7 +119,8 @@ Result<std::unique_ptr<MetadataStore>> OpenMetadataStore(const std::string& uri)
   } else {
     MLPIPE_ASSIGN_OR_RETURN(db, OpenSqlite(uri));
   }
-  auto store = std::make_unique<SqlMetadataStore>(std::move(db));
+  auto store = std::make_unique<SqlMetadataStore>(std::move(db),
+                                                  env != nullptr ? env : core::Env::Default());
   MLPIPE_RETURN_IF_ERROR(store->Migrate());
   return std::unique_ptr<MetadataStore>(std::move(store));
 }

@@ -14,13 +14,11 @@
 #include <string_view>
 #include <vector>
 
+#include "mlpipe/core/env.h"
 #include "mlpipe/store/metadata_store.h"
-#include "mlpipe/store/sql.h"
+#include "sql.h"
 
 namespace mlpipe::store {
-
-// Wall-clock time in microseconds since the Unix epoch, for record times.
-int64_t StoreNowMicros();
 
 // Inserts `rows` with the statement `head` (e.g. "INSERT INTO t (a, b) VALUES
 // "), one `(?, ...)` group of `arity` placeholders per row, then `tail` (e.g.
@@ -44,7 +42,9 @@ Status InsertRows(SqlConnection& db, std::string_view head, size_t arity,
 
 class SqlMetadataStore final : public MetadataStore {
  public:
-  explicit SqlMetadataStore(std::unique_ptr<SqlConnection> db) : db_(std::move(db)) {}
+  // Record times come from `env`'s clock.
+  SqlMetadataStore(std::unique_ptr<SqlConnection> db, core::Env* env)
+      : db_(std::move(db)), env_(env) {}
 
   // Creates the schema or applies pending migrations.
   Status Migrate();
@@ -111,7 +111,11 @@ class SqlMetadataStore final : public MetadataStore {
                                               const std::string& details_json);
 
  private:
+  // Wall-clock time in microseconds since the Unix epoch, for record times.
+  int64_t NowMicros() const { return env_->NowMicros(); }
+
   std::unique_ptr<SqlConnection> db_;
+  core::Env* env_;
 };
 
 }  // namespace mlpipe::store

@@ -6,7 +6,7 @@
 #include <string>
 #include <variant>
 
-#include "mlpipe/store/sql.h"
+#include "sql.h"
 
 namespace mlpipe::store {
 

@@ -12,7 +12,7 @@
 #include <utility>
 
 #include "mlpipe/core/env.h"
-#include "mlpipe/store/sql.h"
+#include "sql.h"
 #include "sqlite_connection.h"
 
 namespace mlpipe::store {

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "mlpipe/store/sql.h"
+#include "sql.h"
 
 namespace mlpipe::store {
 

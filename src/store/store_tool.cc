@@ -30,6 +30,7 @@
 
 #include "mlpipe/core/env.h"
 #include "mlpipe/core/status.h"
+#include "mlpipe/profile/data_summary.h"
 #include "mlpipe/store/data_versions.h"
 #include "mlpipe/store/metadata_store.h"
 #include "mlpipe/store/object_store.h"
@@ -114,8 +115,8 @@ Status WriterCommand(const std::string& project_dir, uint64_t seed, int64_t iter
         core::JoinPath(scratch, "in." + std::to_string(seed) + "." + std::to_string(it) + ".csv");
     MLPIPE_RETURN_IF_ERROR(
         env->WriteFileAtomic(csv_path, GenerateCsv(rng, 20 + static_cast<int>(rng() % 200))));
-    MLPIPE_ASSIGN_OR_RETURN(AddedData added,
-                            AddDataFile(env, meta, objects, csv_path, name, actor));
+    MLPIPE_ASSIGN_OR_RETURN(AddedData added, AddDataFile(env, meta, objects, profile::SummariseData,
+                                                         csv_path, name, actor));
     (void)env->DeleteFile(csv_path);
     Report("committed data %s %lld %s\n", added.version.name.c_str(),
            static_cast<long long>(added.version.version), added.version.hash.c_str());

@@ -4,7 +4,6 @@
 #include <git2.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <mutex>
 
 #include "mlpipe/store/project.h"
@@ -80,10 +79,7 @@ Status RunLogger::Params(const std::map<std::string, std::string>& params) {
 }
 
 Status RunLogger::Metric(const std::string& key, double value, int64_t step) {
-  const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
-  return meta_->LogMetrics(info_.run_id, {{key, value, step, now}});
+  return meta_->LogMetrics(info_.run_id, {{key, value, step, env()->NowMicros()}});
 }
 
 Status RunLogger::Metrics(const std::vector<store::Metric>& metrics) {

@@ -69,11 +69,12 @@ Status CheckRunning(SqlConnection& db, const std::string& run_id) {
   return Status::OK();
 }
 
-Result<Experiment> EnsureExperiment(SqlConnection& db, const std::string& name) {
+// `now_us` is the creation time of a new experiment.
+Result<Experiment> EnsureExperiment(SqlConnection& db, const std::string& name, int64_t now_us) {
   if (name.empty()) return InvalidArgumentError("experiment name is empty");
   MLPIPE_RETURN_IF_ERROR(db.Exec("INSERT INTO experiments (name, created_us) VALUES (?, ?) "
                                  "ON CONFLICT (name) DO NOTHING",
-                                 {name, StoreNowMicros()})
+                                 {name, now_us})
                              .status());
   MLPIPE_ASSIGN_OR_RETURN(
       auto rows, db.Query("SELECT id, name, created_us FROM experiments WHERE name = ?", {name}));
@@ -106,7 +107,7 @@ Result<RunInfo> RunInfoFromRow(const SqlRow& row) {
 }
 
 Result<Experiment> SqlMetadataStore::GetOrCreateExperiment(const std::string& name) {
-  return EnsureExperiment(*db_, name);
+  return EnsureExperiment(*db_, name, NowMicros());
 }
 
 Result<std::vector<Experiment>> SqlMetadataStore::ListExperiments() {
@@ -124,7 +125,7 @@ Result<RunInfo> SqlMetadataStore::CreateRun(const std::string& experiment, const
   info.origin = origin;
   MLPIPE_ASSIGN_OR_RETURN(info.run_id, NewRunId());
   Status s = InTransaction(*db_, [&]() -> Status {
-    MLPIPE_ASSIGN_OR_RETURN(Experiment e, EnsureExperiment(*db_, experiment));
+    MLPIPE_ASSIGN_OR_RETURN(Experiment e, EnsureExperiment(*db_, experiment, NowMicros()));
     info.experiment_id = e.id;
     info.experiment = e.name;
     SqlValue parent;
@@ -135,7 +136,7 @@ Result<RunInfo> SqlMetadataStore::CreateRun(const std::string& experiment, const
       }
       parent = origin.parent_run_id;
     }
-    info.start_us = StoreNowMicros();
+    info.start_us = NowMicros();
     MLPIPE_RETURN_IF_ERROR(
         db_->Exec("INSERT INTO runs (run_id, experiment_id, name, status, start_us, end_us, seed, "
                   "mlpipe_version, host, user_name, command, git_commit, git_dirty, parent_run_id) "
@@ -160,7 +161,7 @@ Status SqlMetadataStore::EndRun(const std::string& run_id, RunStatus status,
   return InTransaction(*db_, [&]() -> Status {
     MLPIPE_RETURN_IF_ERROR(CheckRunning(*db_, run_id));
     MLPIPE_RETURN_IF_ERROR(db_->Exec("UPDATE runs SET status = ?, end_us = ? WHERE run_id = ?",
-                                     {std::string(RunStatusName(status)), StoreNowMicros(), run_id})
+                                     {std::string(RunStatusName(status)), NowMicros(), run_id})
                                .status());
     nlohmann::json details = {{"status", RunStatusName(status)}};
     return AppendAuditInTransaction(actor, "run.end", run_id, details.dump()).status();
@@ -193,7 +194,7 @@ Status SqlMetadataStore::LogParams(const std::string& run_id,
 
 Status SqlMetadataStore::LogMetrics(const std::string& run_id, const std::vector<Metric>& metrics) {
   if (metrics.empty()) return CheckRunning(*db_, run_id);
-  const int64_t now = StoreNowMicros();
+  const int64_t now = NowMicros();
   std::vector<std::vector<SqlValue>> rows;
   rows.reserve(metrics.size());
   // The latest point per key within this batch; ties go to the later one.

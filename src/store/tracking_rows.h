@@ -3,7 +3,7 @@
 #pragma once
 
 #include "mlpipe/store/metadata_store.h"
-#include "mlpipe/store/sql.h"
+#include "sql.h"
 
 namespace mlpipe::store {
 

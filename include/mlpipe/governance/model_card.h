@@ -93,11 +93,4 @@ struct ModelCard {
   std::string RenderHtml() const;
 };
 
-namespace internal {
-// "0.7812" or "0.7812 [0.7420, 0.8150]" (shared by both renderings).
-std::string MetricText(const CardMetric& m);
-// "95% CI" label for the interval of `m`; "" without one.
-std::string CiLabel(const CardMetric& m);
-}  // namespace internal
-
 }  // namespace mlpipe::governance

@@ -29,6 +29,7 @@ struct TrainRecordInput {
 
 // Logs `input` into the run of `logger` (which the caller started before
 // training, so that a failed training leaves a FAILED run) and ends it FINISHED.
+// Metric and execution times come from the logger's Env.
 Status RecordTrainRun(store::MetadataStore& meta, store::RunLogger& logger,
                       const TrainRecordInput& input);
 

@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 
+#include "mlpipe/core/env.h"
 #include "mlpipe/core/status.h"
 
 namespace mlpipe::serve {
@@ -33,6 +34,7 @@ struct TrackingServerOptions {
   std::string token;                     // what writes must present; empty only when read_only
   bool read_only = false;                // refuse every write (403) whatever the token
   size_t body_limit = size_t{64} << 20;  // larger request bodies get 413
+  core::Env* env = nullptr;              // files and clock; core::Env::Default() when null
 
   // kInvalidArgument naming the option at fault.
   Status Validate() const;

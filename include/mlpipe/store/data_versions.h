@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "mlpipe/core/env.h"
@@ -21,6 +22,7 @@
 #include "mlpipe/core/status.h"
 #include "mlpipe/store/metadata_store.h"
 #include "mlpipe/store/object_store.h"
+#include "mlpipe/table/table.h"
 
 namespace mlpipe::store {
 
@@ -31,14 +33,23 @@ struct AddedData {
   bool existed = false;  // NAME's latest version already had this content
 };
 
+// Describes the content of a file being added: given the table read from it
+// (a record-aligned prefix of a large file) and the file's path, returns
+// {"schema": {...}, "summary": {...}}, recorded as the version's schema_json
+// and profile_json. mlpipe passes profile::SummariseData; the store takes it
+// as a parameter so that it does not depend on the profiler.
+using DataSummariser =
+    std::function<Result<core::Json>(const table::Table& data, const std::string& path)>;
+
 // `source`, when not empty, is the file the data came from when `path` is a
 // copy derived from it (the PII-protected copy of the pipeline's ingest):
 // the version and its lineage name `source`, not the copy, as the source.
 // Errors: NotFound for a missing file; InvalidArgument for a bad NAME or a
 // file the readers refuse (naming file and line).
 Result<AddedData> AddDataFile(core::Env* env, MetadataStore& meta, ObjectStore& objects,
-                              const std::string& path, const std::string& name,
-                              const std::string& actor, const std::string& source = "",
+                              const DataSummariser& summarise, const std::string& path,
+                              const std::string& name, const std::string& actor,
+                              const std::string& source = "",
                               uint64_t exact_summary_bytes = kExactSummaryBytes);
 
 // Schema and statistics differences between two versions: columns added,

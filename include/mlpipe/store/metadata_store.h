@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "mlpipe/core/env.h"
 #include "mlpipe/core/status.h"
 
 namespace mlpipe::store {
@@ -314,6 +315,10 @@ class MetadataStore {
 // Opens the store at `uri`: a `postgresql://` URI, or a path to a SQLite file
 // (created with its folder). Applies pending schema migrations; refuses a
 // store whose schema is newer than this binary (kFailedPrecondition).
-Result<std::unique_ptr<MetadataStore>> OpenMetadataStore(const std::string& uri);
+// Record times (run start and end, versions, audit entries, ...) come from
+// `env`'s clock, core::Env::Default() when null; behind an `http://` URI,
+// from the tracking server's.
+Result<std::unique_ptr<MetadataStore>> OpenMetadataStore(const std::string& uri,
+                                                         core::Env* env = nullptr);
 
 }  // namespace mlpipe::store

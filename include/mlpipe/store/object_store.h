@@ -99,6 +99,9 @@ class ObjectStore {
   // `root` is the objects folder, e.g. `.mlpipe/objects`; created on first put.
   ObjectStore(core::Env* env, std::string root);
 
+  // The Env the objects are read and written through.
+  core::Env* env() const { return env_; }
+
   // From now on, puts are pushed to `remote` and missing objects fetched
   // from it (REQUIRES: called before the store is shared between threads).
   void SetRemote(std::shared_ptr<ObjectRemote> remote) { remote_ = std::move(remote); }

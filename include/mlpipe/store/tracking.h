@@ -32,7 +32,8 @@ RunOrigin CurrentOrigin(const std::string& project_root, std::string_view comman
 
 class RunLogger {
  public:
-  // Creates the run (status RUNNING) in `experiment`.
+  // Creates the run (status RUNNING) in `experiment`. Metric times come from
+  // `objects`' Env.
   static Result<RunLogger> Start(MetadataStore* meta, ObjectStore* objects,
                                  const std::string& experiment, const RunOrigin& origin,
                                  const std::string& actor);
@@ -44,6 +45,8 @@ class RunLogger {
   const std::string& run_id() const { return info_.run_id; }
   const RunInfo& info() const { return info_; }
   const std::string& actor() const { return actor_; }
+  // The clock of what the run logs: the object store's Env.
+  core::Env* env() const { return objects_->env(); }
 
   Status Params(const std::map<std::string, std::string>& params);
   Status Metric(const std::string& key, double value, int64_t step = 0);

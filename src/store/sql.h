@@ -2,6 +2,7 @@
 // with one driver for SQLite (the embedded default) and one for PostgreSQL
 // (the team store). The store's queries are written once, in the subset of SQL
 // both speak; placeholders are written `?` and a driver translates them.
+// Private to the store module (the store benchmark reaches in to bulk-load).
 //
 // Thread safety: a connection is used by one thread at a time.
 #pragma once

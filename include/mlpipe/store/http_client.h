@@ -1,7 +1,7 @@
 // A small synchronous HTTP/1.1 client (Boost.Beast) for the tracking API:
 // one keep-alive connection, a timeout on every step, and one retry of an
-// idempotent GET when the connection drops. Private to the store module; the
-// users are HttpMetadataStore and the HTTP ObjectRemote.
+// idempotent GET when the connection drops. HttpMetadataStore and the HTTP
+// ObjectRemote speak through it; so do tests of the servers (serve).
 //
 // Thread safety: none; one HttpClient per thread (as for every MetadataStore).
 #pragma once
