@@ -10,6 +10,8 @@ HyperParamSpec MaxDepthSpec(std::string description, double default_value, doubl
           .default_number = default_value,
           .min = 1,
           .max = max,
+          .choices = {},
+          .default_choice = {},
           .search_min = search_min,
           .search_max = search_max};
 }
@@ -22,6 +24,8 @@ HyperParamSpec NEstimatorsSpec(std::string description, double max) {
           .min = 1,
           .max = max,
           .log_scale = true,
+          .choices = {},
+          .default_choice = {},
           .search_min = 50,
           .search_max = 500};
 }
@@ -33,6 +37,8 @@ HyperParamSpec MinChildWeightSpec(double search_max) {
           .default_number = 1,
           .min = 0,
           .max = 100,
+          .choices = {},
+          .default_choice = {},
           .search_min = 0.5,
           .search_max = search_max};
 }
@@ -44,6 +50,8 @@ HyperParamSpec RegLambdaSpec(double default_value, double search_max) {
           .default_number = default_value,
           .min = 0,
           .max = 100,
+          .choices = {},
+          .default_choice = {},
           .search_min = 0,
           .search_max = search_max};
 }
