@@ -21,9 +21,10 @@ Result<Run> ResolveRun(MetadataStore& meta, const std::string& id) {
     RunQuery q;
     // The query compiler binds the literal as a parameter; the escaping only
     // keeps LIKE from reading the prefix's own characters as wildcards.
-    std::string pattern = LikeLiteral(id);
-    pattern.insert(pattern.size() - 1, "%");
-    q.filter = "attributes.run_id LIKE " + pattern;
+    std::string literal = LikeLiteral(id);
+    literal.pop_back();  // the closing quote: the pattern is the prefix, then '%'
+    q.filter = "attributes.run_id LIKE ";
+    q.filter.append(literal).append("%'");
     q.limit = 10;
     MLPIPE_ASSIGN_OR_RETURN(RunPage page, meta.SearchRuns(q));
     if (page.total == 1) return meta.GetRun(page.runs[0].run_id);
