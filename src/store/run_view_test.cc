@@ -9,8 +9,11 @@
 namespace mlpipe::store {
 namespace {
 
-Run MakeRun(const std::string& id, int64_t start_us, int64_t end_us) {
-  Run r;
+// Inside a TEST body `Run` names testing::Test::Run.
+using StoreRun = Run;
+
+StoreRun MakeRun(const std::string& id, int64_t start_us, int64_t end_us) {
+  StoreRun r;
   r.info.run_id = id;
   r.info.experiment = "train";
   r.info.status = end_us == 0 ? RunStatus::kRunning : RunStatus::kFinished;
@@ -24,7 +27,7 @@ Run MakeRun(const std::string& id, int64_t start_us, int64_t end_us) {
 
 TEST(RunView, InfoHasIsoTimesAndNulls) {
   // datetime(2024, 1, 10, 8, 58, 12, tzinfo=timezone.utc).timestamp() == 1704877092
-  Run r = MakeRun("5d2c", 1704877092000000, 0);
+  StoreRun r = MakeRun("5d2c", 1704877092000000, 0);
   core::Json j = RunInfoView(r.info);
   EXPECT_EQ(j["start_time"], "2024-01-10T08:58:12Z");
   EXPECT_EQ(j["start_us"], 1704877092000000);
@@ -45,7 +48,7 @@ TEST(RunView, InfoHasIsoTimesAndNulls) {
 }
 
 TEST(RunView, FullRun) {
-  Run r = MakeRun("5d2c", 1704877092000000, 1704877100000000);
+  StoreRun r = MakeRun("5d2c", 1704877092000000, 1704877100000000);
   r.params = {{"seed", "7"}};
   r.tags = {{"mlpipe.command", "train"}};
   r.metrics["cv.accuracy"] = Metric{"cv.accuracy", 0.95, 0, 1704877100000000};
@@ -61,7 +64,7 @@ TEST(RunView, FullRun) {
 }
 
 TEST(RunView, CompareMarksDifferencesAndMissingKeys) {
-  Run a = MakeRun("a", 1, 2), b = MakeRun("b", 1, 2);
+  StoreRun a = MakeRun("a", 1, 2), b = MakeRun("b", 1, 2);
   a.params = {{"seed", "1"}, {"model", "gbdt"}};
   b.params = {{"seed", "2"}, {"model", "gbdt"}};
   a.metrics["auc"] = Metric{"auc", 0.8, 0, 0};
