@@ -8,7 +8,7 @@
 namespace mlpipe::cli {
 
 int ReportError(const CommandState& state, const Status& status) {
-  int code = status.code() == StatusCode::kInternal ? kExitInternal : kExitBadInput;
+  const int code = core::ExitCodeFor(status.code());
   if (state.global.json) {
     core::Json j = {
         {"error",

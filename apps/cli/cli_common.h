@@ -1,8 +1,9 @@
 // What every `mlpipe` command shares: the global options, the mapping from a
 // Status to an exit code, and a way to print results as text or JSON.
 //
-// Exit status (DESIGN.md): 0 success; 1 the command found a problem it exists
-// to find; 2 bad usage, bad spec or bad input; 3 internal error.
+// Exit status (DESIGN.md, mlpipe/core/exit_code.h): 0 success; 1 the command
+// found a problem it exists to find; 2 bad usage, spec or input; 3 an internal
+// error or a failing environment (I/O, an unreachable server, damaged data).
 #pragma once
 
 #include <memory>
@@ -10,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "mlpipe/core/exit_code.h"
 #include "mlpipe/core/json_util.h"
 #include "mlpipe/core/status.h"
 
@@ -19,10 +21,10 @@ class TrainObserver;
 
 namespace mlpipe::cli {
 
-constexpr int kExitOk = 0;
-constexpr int kExitProblemFound = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitInternal = 3;
+using core::kExitBadInput;
+using core::kExitInternal;
+using core::kExitOk;
+using core::kExitProblemFound;
 
 struct GlobalOptions {
   std::string project;  // --project DIR
@@ -41,7 +43,7 @@ struct CommandState {
 
 // Prints "error: MESSAGE" to standard error (or, under --json, a JSON object
 // {"error": {"code": ..., "message": ...}} to standard output) and returns the
-// exit code for `status`. REQUIRES: !status.ok().
+// exit code for `status` (core::ExitCodeFor). REQUIRES: !status.ok().
 int ReportError(const CommandState& state, const Status& status);
 
 // Prints `j` to standard output, indented.

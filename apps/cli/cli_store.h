@@ -10,7 +10,7 @@
 
 #include "cli_common.h"
 #include "mlpipe/core/status.h"
-#include "mlpipe/governance/promotion.h"
+#include "mlpipe/governance/fresh_process.h"
 #include "mlpipe/store/project.h"
 
 namespace mlpipe::cli {
@@ -20,14 +20,8 @@ namespace mlpipe::cli {
 Result<store::ProjectStores> OpenStores(const CommandState& state);
 
 // Microseconds since the Unix epoch as ISO 8601 UTC with seconds,
-// "2024-05-01T12:34:56Z"; "" for 0 (a time not recorded yet).
+// "2024-05-01T12:34:56Z" (core::FormatIsoTime); "" for 0 (a time not recorded yet).
 std::string FormatTime(int64_t micros);
-
-// The inverse, for --since / --at: "2024-05-01" (midnight UTC),
-// "2024-05-01T12:34:56[.ffffff]" followed by "Z", "+02:00", "-0530" or nothing
-// (UTC); a space may stand for the "T"; or an integer count of microseconds.
-// kInvalidArgument naming the text when it is none of these.
-Result<int64_t> ParseTime(std::string_view text);
 
 // "0 B", "512 B", "1.5 KiB", "12.3 MiB", "4.0 GiB".
 std::string FormatBytes(uint64_t bytes);
@@ -48,8 +42,8 @@ std::string FormatMetric(double value);
 // string); {} for "", the text itself as a string if it does not parse.
 core::Json JsonOrText(const std::string& text);
 
-// The integration gate: the version's bundle, copied out of the object store
-// (verified), must pass `mlpipe bundle verify` in a fresh process of this binary.
+// The integration gate (governance/fresh_process.h): `mlpipe -q bundle verify`
+// of the version's bundle in a fresh process of this binary.
 governance::IntegrationCheck FreshProcessCheck(store::ObjectStore* objects);
 
 // Runs `fn` (returning Status) and stores the exit code in `state`.

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "cli_store.h"
+#include "mlpipe/core/time.h"
 #include "mlpipe/store/metadata_store.h"
 
 namespace mlpipe::cli {
@@ -21,7 +22,7 @@ struct AuditArgs {
 Status AuditLog(const CommandState& state, const AuditArgs& args) {
   std::optional<int64_t> since;
   if (!args.since.empty()) {
-    auto t = ParseTime(args.since);
+    auto t = core::ParseTimeOrMicros(args.since);
     if (!t.ok()) return t.status().WithContext("--since");
     since = *t;
   }

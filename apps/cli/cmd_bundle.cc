@@ -2,7 +2,6 @@
 // `mlpipe predict --model REF --input FILE --output FILE` (docs/bundle.md).
 // The work is the bundle module (mlpipe/bundle/); this file resolves a REF,
 // reads and writes files and prints.
-#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -15,6 +14,7 @@
 #include "mlpipe/bundle/bundle.h"
 #include "mlpipe/bundle/predictor.h"
 #include "mlpipe/bundle/ref.h"
+#include "mlpipe/bundle/score.h"
 #include "mlpipe/core/env.h"
 #include "mlpipe/core/progress.h"
 #include "mlpipe/table/read.h"
@@ -125,7 +125,7 @@ Status Inspect(const CommandState& state, const std::string& file) {
 }
 
 // Exit 0 when every checksum and golden row agrees, 1 when golden rows differ,
-// 2 when the file is damaged (DataLoss).
+// 3 when the file is damaged (DataLoss), 2 when it is from a newer format.
 Status Verify(CommandState& state, const std::string& file) {
   MLPIPE_ASSIGN_OR_RETURN(BundleBytes in, LoadRef(state, file));
   MLPIPE_ASSIGN_OR_RETURN(bundle::ModelBundle b, bundle::DecodeBundle(in.bytes, in.source));
@@ -170,41 +170,14 @@ Status Predict(const CommandState& state, const PredictArgs& args) {
   const auto t0 = std::chrono::steady_clock::now();
   MLPIPE_ASSIGN_OR_RETURN(table::Table data, table::ReadTableFile(env, args.input));
   const auto t1 = std::chrono::steady_clock::now();
-  const bundle::ModelBundle& mb = p.bundle();
-  std::string out = "row";
-  for (const auto& c : p.OutputColumns()) out += "," + c;
-  out += "\n";
   core::Progress progress("predict", data.num_rows(), "rows");
-  const size_t chunk = std::max<size_t>(1, args.chunk);
-  for (size_t start = 0; start < data.num_rows() || start == 0; start += chunk) {
-    const size_t end = std::min(data.num_rows(), start + chunk);
-    std::vector<size_t> rows(end - start);
-    for (size_t i = 0; i < rows.size(); ++i) rows[i] = start + i;
-    auto s = p.Predict(start == 0 && end == data.num_rows() ? data : data.Take(rows));
-    if (!s.ok()) return s.status().WithContext(args.input);
-    auto buf = fmt::memory_buffer();
-    for (size_t i = 0; i < s->rows; ++i) {
-      fmt::format_to(std::back_inserter(buf), "{}", start + i);
-      if (s->task == models::Task::kRegression) {
-        fmt::format_to(std::back_inserter(buf), ",{:.17g}\n", s->values[i]);
-        continue;
-      }
-      fmt::format_to(std::back_inserter(buf), ",{}", mb.classes[s->labels[i]]);
-      const double* probs = &s->probabilities[i * s->num_classes];
-      if (s->task == models::Task::kBinary) {
-        fmt::format_to(std::back_inserter(buf), ",{:.17g}", probs[1]);
-      }
-      for (size_t c = 0; c < s->num_classes; ++c) {
-        fmt::format_to(std::back_inserter(buf), ",{:.17g}", probs[c]);
-      }
-      buf.push_back('\n');
-    }
-    out.append(buf.data(), buf.size());
-    progress.Add(s->rows);
-    if (end >= data.num_rows()) break;
-  }
+  bundle::ScoreOptions options;
+  options.chunk = args.chunk;
+  options.on_chunk = [&progress](size_t rows) { progress.Add(rows); };
+  auto out = bundle::ScoreToCsv(p, data, options);
+  if (!out.ok()) return out.status().WithContext(args.input);
   progress.Finish();
-  MLPIPE_RETURN_IF_ERROR(env->WriteFileAtomic(args.output, out));
+  MLPIPE_RETURN_IF_ERROR(env->WriteFileAtomic(args.output, *out));
   const double read_s = std::chrono::duration<double>(t1 - t0).count();
   const double total_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -235,7 +208,7 @@ void AddBundleCommands(CLI::App& parent, CommandState& state) {
   inspect->callback([&state, file] { RunCommand(state, [&] { return Inspect(state, *file); }); });
   CLI::App* verify = bundle->add_subcommand(
       "verify",
-      "Check every checksum and re-predict the golden rows (exit 1: golden rows differ, 2: the "
+      "Check every checksum and re-predict the golden rows (exit 1: golden rows differ, 3: the "
       "file is damaged)");
   verify->add_option("FILE", *file, "Bundle file or MODEL@VERSION|ALIAS")->required();
   verify->add_flag("--json", state.global.json, "Print the verdict as JSON");

@@ -2,14 +2,8 @@
 // `mlpipe promote MODEL@V --to ALIAS`, `mlpipe rollback MODEL`: the deployment
 // gates and the moves they guard (mlpipe/governance/promotion.h does the work).
 // Exit status: gates and promote return 1 when a gate fails.
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
-#include <filesystem>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "cli_store.h"
 #include "mlpipe/governance/promotion.h"

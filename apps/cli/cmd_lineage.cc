@@ -9,6 +9,7 @@
 #include <set>
 
 #include "cli_store.h"
+#include "mlpipe/store/lookup.h"
 #include "mlpipe/store/metadata_store.h"
 
 namespace mlpipe::cli {
@@ -20,31 +21,10 @@ struct LineageArgs {
   bool downstream = false;
 };
 
-// Resolves REF to a lineage node (kind, "NAME@V"): a model version first
-// (MODEL@V, MODEL@ALIAS, MODEL), then a data version, unless --kind says which.
-Result<std::pair<std::string, std::string>> ResolveRef(store::MetadataStore& meta,
-                                                       const LineageArgs& args) {
-  const bool want_model = args.kind == "auto" || args.kind == "model";
-  const bool want_data = args.kind == "auto" || args.kind == "dataset";
-  MLPIPE_ASSIGN_OR_RETURN(store::VersionRef ref, store::ParseVersionRef(args.ref, want_model));
-  Status model_error = Status::OK();
-  if (want_model) {
-    auto v = meta.ResolveModel(ref);
-    if (v.ok())
-      return std::make_pair(std::string("model"), v->model + "@" + std::to_string(v->version));
-    if (v.status().code() != StatusCode::kNotFound) return v.status();
-    model_error = v.status();
-  }
-  if (want_data && ref.alias.empty()) {
-    auto d = meta.GetDatasetVersion(ref.name, ref.version);
-    if (d.ok())
-      return std::make_pair(std::string("dataset"), d->name + "@" + std::to_string(d->version));
-    if (d.status().code() != StatusCode::kNotFound) return d.status();
-    if (!want_model) return d.status();
-    return NotFoundError("'" + args.ref + "' is neither a model version nor a data version (" +
-                         model_error.message() + "; " + d.status().message() + ")");
-  }
-  return model_error;
+store::LineageKind KindOf(const std::string& flag) {
+  if (flag == "model") return store::LineageKind::kModel;
+  if (flag == "dataset") return store::LineageKind::kDataset;
+  return store::LineageKind::kAuto;
 }
 
 core::Json GraphJson(const store::LineageGraph& g) {
@@ -156,23 +136,15 @@ class TreePrinter {
 
 Status RunLineage(const CommandState& state, const LineageArgs& args) {
   MLPIPE_ASSIGN_OR_RETURN(store::ProjectStores stores, OpenStores(state));
-  MLPIPE_ASSIGN_OR_RETURN(auto node, ResolveRef(*stores.meta, args));
-  const auto& [kind, name] = node;
-  auto graph = stores.meta->Lineage(kind, name, args.downstream);
-  store::LineageGraph g;
-  if (graph.ok()) {
-    g = std::move(graph).value();
-  } else if (graph.status().code() == StatusCode::kNotFound) {
-    // The version exists but nothing was recorded about it: a graph of one node.
-    g.artifacts.push_back(store::ArtifactNode{0, kind, name, ""});
-  } else {
-    return graph.status();
-  }
+  MLPIPE_ASSIGN_OR_RETURN(store::LineageNode node,
+                          store::ResolveLineageNode(*stores.meta, args.ref, KindOf(args.kind)));
+  MLPIPE_ASSIGN_OR_RETURN(store::LineageGraph g,
+                          store::LineageOf(*stores.meta, node, args.downstream));
   if (state.global.json) {
     core::Json out = GraphJson(g);
     out["ref"] = args.ref;
-    out["kind"] = kind;
-    out["name"] = name;
+    out["kind"] = node.kind;
+    out["name"] = node.name;
     out["direction"] = args.downstream ? "downstream" : "upstream";
     PrintJson(out);
     return Status::OK();

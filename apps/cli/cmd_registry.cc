@@ -8,6 +8,8 @@
 #include <optional>
 
 #include "cli_store.h"
+#include "mlpipe/core/time.h"
+#include "mlpipe/store/lookup.h"
 #include "mlpipe/store/metadata_store.h"
 
 namespace mlpipe::cli {
@@ -52,18 +54,6 @@ core::Json VersionJson(const store::ModelVersion& v, const std::vector<std::stri
           {"created_us", v.created_us}};
 }
 
-Result<store::RegisteredModel> FindModel(store::MetadataStore& meta, const std::string& name) {
-  MLPIPE_ASSIGN_OR_RETURN(auto models, meta.ListModels());
-  std::string names;
-  for (auto& m : models) {
-    if (m.name == name) return std::move(m);
-    if (!names.empty()) names.append(", ");
-    names.append(m.name);
-  }
-  return NotFoundError("no registered model '" + name +
-                       "' (models: " + (names.empty() ? std::string("none") : names) + ")");
-}
-
 Status RegistryList(const CommandState& state, const RegistryArgs&) {
   MLPIPE_ASSIGN_OR_RETURN(store::ProjectStores stores, OpenStores(state));
   MLPIPE_ASSIGN_OR_RETURN(auto models, stores.meta->ListModels());
@@ -96,7 +86,7 @@ Status RegistryList(const CommandState& state, const RegistryArgs&) {
 }
 
 Status ShowModel(const CommandState& state, store::MetadataStore& meta, const std::string& name) {
-  MLPIPE_ASSIGN_OR_RETURN(store::RegisteredModel model, FindModel(meta, name));
+  MLPIPE_ASSIGN_OR_RETURN(store::RegisteredModel model, store::FindModel(meta, name));
   MLPIPE_ASSIGN_OR_RETURN(auto versions, meta.ListModelVersions(name));
   if (state.global.json) {
     core::Json vs = core::Json::array();
@@ -132,7 +122,7 @@ Status RegistryShow(const CommandState& state, const RegistryArgs& args) {
   MLPIPE_ASSIGN_OR_RETURN(store::ProjectStores stores, OpenStores(state));
   if (args.ref.find('@') == std::string::npos) return ShowModel(state, *stores.meta, ref.name);
   MLPIPE_ASSIGN_OR_RETURN(store::ModelVersion v, stores.meta->ResolveModel(ref));
-  MLPIPE_ASSIGN_OR_RETURN(store::RegisteredModel model, FindModel(*stores.meta, v.model));
+  MLPIPE_ASSIGN_OR_RETURN(store::RegisteredModel model, store::FindModel(*stores.meta, v.model));
   const std::vector<std::string> aliases = AliasesOf(model, v.version);
   if (state.global.json) {
     PrintJson({{"version", VersionJson(v, aliases)}});
@@ -169,7 +159,7 @@ Status RegistryShow(const CommandState& state, const RegistryArgs& args) {
 Status RegistryHistory(const CommandState& state, const RegistryArgs& args) {
   std::optional<int64_t> at;
   if (!args.at.empty()) {
-    auto t = ParseTime(args.at);
+    auto t = core::ParseTimeOrMicros(args.at);
     if (!t.ok()) return t.status().WithContext("--at");
     at = *t;
   }
@@ -179,15 +169,7 @@ Status RegistryHistory(const CommandState& state, const RegistryArgs& args) {
   }
   MLPIPE_ASSIGN_OR_RETURN(store::ProjectStores stores, OpenStores(state));
   MLPIPE_ASSIGN_OR_RETURN(auto moves, stores.meta->AliasHistory(ref.name, at));
-  // Replaying the moves up to --at gives the version each alias held then.
-  std::map<std::string, int64_t> held;
-  for (const auto& m : moves) {
-    if (m.to_version == 0) {
-      held.erase(m.alias);
-    } else {
-      held[m.alias] = m.to_version;
-    }
-  }
+  const std::map<std::string, int64_t> held = store::AliasesAfter(moves);
   if (state.global.json) {
     core::Json js = core::Json::array();
     for (const auto& m : moves) {

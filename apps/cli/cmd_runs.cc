@@ -4,10 +4,11 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
-#include <set>
 
 #include "cli_store.h"
+#include "mlpipe/store/lookup.h"
 #include "mlpipe/store/metadata_store.h"
+#include "mlpipe/store/run_view.h"
 
 namespace mlpipe::cli {
 namespace {
@@ -20,53 +21,6 @@ struct RunsArgs {
   int64_t offset = 0;
   std::vector<std::string> runs;
 };
-
-core::Json RunInfoJson(const store::RunInfo& r) {
-  return {{"run_id", r.run_id},
-          {"experiment", r.experiment},
-          {"name", r.origin.name},
-          {"status", std::string(store::RunStatusName(r.status))},
-          {"start_time", FormatTime(r.start_us)},
-          {"start_us", r.start_us},
-          {"end_time", r.end_us == 0 ? core::Json() : core::Json(FormatTime(r.end_us))},
-          {"end_us", r.end_us},
-          {"user", r.origin.user},
-          {"host", r.origin.host},
-          {"parent_run_id",
-           r.origin.parent_run_id.empty() ? core::Json() : core::Json(r.origin.parent_run_id)}};
-}
-
-core::Json OriginJson(const store::RunOrigin& o) {
-  return {{"host", o.host},           {"user", o.user},
-          {"command", o.command},     {"git_commit", o.git_commit},
-          {"git_dirty", o.git_dirty}, {"mlpipe_version", o.mlpipe_version},
-          {"seed", o.seed},           {"parent_run_id", o.parent_run_id}};
-}
-
-core::Json RunJson(const store::Run& run) {
-  core::Json j = RunInfoJson(run.info);
-  j["origin"] = OriginJson(run.info.origin);
-  j["params"] = run.params;
-  j["tags"] = run.tags;
-  core::Json metrics = core::Json::object();
-  for (const auto& [key, m] : run.metrics) {
-    metrics[key] = {{"value", m.value}, {"step", m.step}, {"timestamp_us", m.timestamp_us}};
-  }
-  j["metrics"] = metrics;
-  core::Json artifacts = core::Json::array();
-  for (const auto& a : run.artifacts) {
-    artifacts.push_back({{"path", a.path}, {"hash", a.object_hash}, {"size", a.size}});
-  }
-  j["artifacts"] = artifacts;
-  core::Json inputs = core::Json::array();
-  for (const auto& in : run.inputs) {
-    inputs.push_back({{"dataset", in.dataset},
-                      {"version", in.version},
-                      {"role", std::string(store::DatasetRoleName(in.role))}});
-  }
-  j["inputs"] = inputs;
-  return j;
-}
 
 std::string Short(const std::string& run_id) { return run_id.substr(0, 12); }
 
@@ -81,7 +35,7 @@ std::string Duration(const store::RunInfo& r) {
 void PrintRunPage(const store::RunPage& page, const store::RunQuery& q, bool json) {
   if (json) {
     core::Json runs = core::Json::array();
-    for (const auto& r : page.runs) runs.push_back(RunInfoJson(r));
+    for (const auto& r : page.runs) runs.push_back(store::RunInfoView(r));
     PrintJson({{"runs", runs}, {"total", page.total}, {"limit", q.limit}, {"offset", q.offset}});
     return;
   }
@@ -104,32 +58,6 @@ void PrintRunPage(const store::RunPage& page, const store::RunQuery& q, bool jso
   } else {
     std::printf("(%lld run%s)\n", static_cast<long long>(page.total), page.total == 1 ? "" : "s");
   }
-}
-
-bool IsHex(const std::string& s) {
-  return !s.empty() && s.find_first_not_of("0123456789abcdef") == std::string::npos;
-}
-
-// A full run id, or a unique prefix of one (at least 4 hex characters).
-Result<store::Run> LoadRun(store::MetadataStore& meta, const std::string& id) {
-  if (id.size() >= 4 && id.size() < 32 && IsHex(id)) {
-    store::RunQuery q;
-    q.filter = "attributes.run_id LIKE '" + id + "%'";
-    q.limit = 10;
-    MLPIPE_ASSIGN_OR_RETURN(store::RunPage page, meta.SearchRuns(q));
-    if (page.total == 1) return meta.GetRun(page.runs[0].run_id);
-    if (page.total > 1) {
-      std::string msg = "run id prefix '" + id + "' is ambiguous: it matches ";
-      msg.append(std::to_string(page.total)).append(" runs (");
-      for (size_t i = 0; i < page.runs.size(); ++i) {
-        if (i > 0) msg.append(", ");
-        msg.append(page.runs[i].run_id);
-      }
-      msg.append(")");
-      return InvalidArgumentError(std::move(msg));
-    }
-  }
-  return meta.GetRun(id);
 }
 
 Status RunList(const CommandState& state, const RunsArgs& args) {
@@ -171,9 +99,9 @@ Status RunSearch(const CommandState& state, const RunsArgs& args) {
 
 Status RunShow(const CommandState& state, const RunsArgs& args) {
   MLPIPE_ASSIGN_OR_RETURN(store::ProjectStores stores, OpenStores(state));
-  MLPIPE_ASSIGN_OR_RETURN(store::Run run, LoadRun(*stores.meta, args.runs.at(0)));
+  MLPIPE_ASSIGN_OR_RETURN(store::Run run, store::ResolveRun(*stores.meta, args.runs.at(0)));
   if (state.global.json) {
-    PrintJson({{"run", RunJson(run)}});
+    PrintJson({{"run", store::RunView(run)}});
     return Status::OK();
   }
   const store::RunInfo& i = run.info;
@@ -245,52 +173,27 @@ Status RunCompare(const CommandState& state, const RunsArgs& args) {
   MLPIPE_ASSIGN_OR_RETURN(store::ProjectStores stores, OpenStores(state));
   std::vector<store::Run> runs;
   for (const std::string& id : args.runs) {
-    MLPIPE_ASSIGN_OR_RETURN(store::Run run, LoadRun(*stores.meta, id));
+    MLPIPE_ASSIGN_OR_RETURN(store::Run run, store::ResolveRun(*stores.meta, id));
     runs.push_back(std::move(run));
   }
-  std::set<std::string> param_keys, metric_keys;
-  for (const auto& r : runs) {
-    for (const auto& [k, v] : r.params) param_keys.insert(k);
-    for (const auto& [k, m] : r.metrics) metric_keys.insert(k);
-  }
-  // One row per key: each run's value (null when the run lacks it) and
-  // whether they differ (a missing value differs from any present one).
-  core::Json params = core::Json::object(), metrics = core::Json::object();
-  std::vector<std::vector<std::string>> rows;
-  auto add_row = [&rows](const std::string& section, const std::string& key,
-                         const std::vector<core::Json>& values, core::Json* out) {
-    bool differs = false;
-    for (const auto& v : values) differs = differs || v != values[0];
-    (*out)[key] = {{"values", values}, {"differs", differs}};
-    std::vector<std::string> row = {differs ? "*" : "", section + "." + key};
-    for (const auto& v : values) {
-      row.push_back(v.is_null()     ? "-"
-                    : v.is_string() ? v.get<std::string>()
-                                    : FormatMetric(v.get<double>()));
-    }
-    rows.push_back(std::move(row));
-  };
-  for (const std::string& key : param_keys) {
-    std::vector<core::Json> values;
-    for (const auto& r : runs) {
-      auto it = r.params.find(key);
-      values.push_back(it == r.params.end() ? core::Json() : core::Json(it->second));
-    }
-    add_row("params", key, values, &params);
-  }
-  for (const std::string& key : metric_keys) {
-    std::vector<core::Json> values;
-    for (const auto& r : runs) {
-      auto it = r.metrics.find(key);
-      values.push_back(it == r.metrics.end() ? core::Json() : core::Json(it->second.value));
-    }
-    add_row("metrics", key, values, &metrics);
-  }
+  const core::Json view = store::CompareRunsView(runs);
   if (state.global.json) {
-    core::Json infos = core::Json::array();
-    for (const auto& r : runs) infos.push_back(RunInfoJson(r.info));
-    PrintJson({{"runs", infos}, {"params", params}, {"metrics", metrics}});
+    PrintJson(view);
     return Status::OK();
+  }
+  // One row per key, "*" where the runs' values differ, "-" where a run lacks it.
+  std::vector<std::vector<std::string>> rows;
+  for (const char* section : {"params", "metrics"}) {
+    for (const auto& [key, row] : view[section].items()) {
+      std::vector<std::string> cells = {row["differs"].get<bool>() ? "*" : "",
+                                        std::string(section) + "." + key};
+      for (const auto& v : row["values"]) {
+        cells.push_back(v.is_null()     ? "-"
+                        : v.is_string() ? v.get<std::string>()
+                                        : FormatMetric(v.get<double>()));
+      }
+      rows.push_back(std::move(cells));
+    }
   }
   std::vector<std::string> header = {"", "KEY"};
   for (const auto& r : runs) header.push_back(Short(r.info.run_id));

@@ -3,9 +3,8 @@
 // [--seed N] [-o OUT] [--predictions FILE] [--bundle FILE]`: searches each model family with
 // cross-validation on a training part, refits the best configuration of each,
 // evaluates on a held-out test part and writes the best model (docs/train.md).
-// The work is eval::Train (mlpipe/eval/train.h); this file parses, draws the
-// progress bars and prints.
-#include <cctype>
+// The work is pipeline::TrainAndRecord (mlpipe/pipeline/train_project.h); this
+// file parses, draws the progress bars and prints.
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -15,16 +14,11 @@
 
 #include "cli_common.h"
 #include "cli_store.h"
-#include "mlpipe/bundle/build.h"
 #include "mlpipe/core/env.h"
 #include "mlpipe/core/log.h"
 #include "mlpipe/core/progress.h"
 #include "mlpipe/eval/train.h"
-#include "mlpipe/pipeline/train_record.h"
-#include "mlpipe/profile/data_summary.h"
-#include "mlpipe/store/data_versions.h"
-#include "mlpipe/store/tracking.h"
-#include "mlpipe/table/read.h"
+#include "mlpipe/pipeline/train_project.h"
 
 namespace mlpipe::cli {
 namespace {
@@ -42,18 +36,6 @@ struct TrainArgs {
   std::string data_name;
   bool no_track = false;
 };
-
-// The data set name a file is versioned under by default: its stem, with
-// characters a name may not hold replaced by '-'.
-std::string DefaultDataName(const std::string& path) {
-  std::string stem = core::BaseName(path);
-  if (auto dot = stem.rfind('.'); dot != std::string::npos && dot > 0) stem.resize(dot);
-  for (char& c : stem) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '-';
-  }
-  if (stem.empty() || !std::isalnum(static_cast<unsigned char>(stem[0]))) stem = "data" + stem;
-  return stem;
-}
 
 // The comma-separated items of `s`, empty ones kept (eval::Train ignores
 // them); none for an empty string.
@@ -104,8 +86,8 @@ void PrintLeaderboard(const core::Json& board, const std::string& metric) {
 
 Status RunTrain(const CommandState& state, const TrainArgs& args) {
   core::Env* env = core::Env::Default();
-  MLPIPE_ASSIGN_OR_RETURN(table::Table data, table::ReadTableFile(env, args.data));
-  eval::TrainOptions options;
+  pipeline::TrainRequest request;
+  eval::TrainOptions& options = request.options;
   options.data = args.data;
   options.target = args.target;
   options.positive = args.positive;
@@ -117,62 +99,24 @@ Status RunTrain(const CommandState& state, const TrainArgs& args) {
   options.test_size = args.test_size;
   options.seed = args.seed;
   options.bootstrap = args.bootstrap;
-  // Inside a project (or with --project / --store) the training is recorded:
-  // the data file is versioned and a run is started before training, so a
-  // failure leaves a FAILED run rather than nothing.
+  request.out_dir = args.out;
+  request.predictions_path = args.predictions;
+  request.bundle_path = args.bundle;
+  request.threshold = args.threshold;
+  request.experiment = args.experiment;
+  request.data_name = args.data_name;
+  request.command_line = state.command_line;
+  // Inside a project (or with --project / --store) the training is recorded.
   std::optional<store::ProjectStores> stores;
-  std::optional<store::RunLogger> run;
-  pipeline::TrainRecordInput record;
   if (!args.no_track) {
-    MLPIPE_ASSIGN_OR_RETURN(store::ProjectLocation loc,
-                            store::LocateProject(".", state.global.project, state.global.store));
-    if (loc.exists || !state.global.project.empty() || !state.global.store.empty()) {
-      MLPIPE_ASSIGN_OR_RETURN(stores, OpenStores(state));
-      const std::string actor = store::CurrentActor();
-      MLPIPE_ASSIGN_OR_RETURN(
-          store::AddedData added,
-          store::AddDataFile(
-              env, *stores->meta, *stores->objects, profile::SummariseData, args.data,
-              args.data_name.empty() ? DefaultDataName(args.data) : args.data_name, actor));
-      record.dataset = added.version.name;
-      record.dataset_version = added.version.version;
-      MLPIPE_ASSIGN_OR_RETURN(
-          store::RunLogger logger,
-          store::RunLogger::Start(
-              stores->meta.get(), stores->objects.get(), args.experiment,
-              store::CurrentOrigin(stores->location.root, state.command_line, args.seed), actor));
-      run.emplace(std::move(logger));
-    }
+    MLPIPE_ASSIGN_OR_RETURN(
+        stores, pipeline::OpenTrackingStores(env, ".", state.global.project, state.global.store));
   }
   std::unique_ptr<eval::TrainObserver> observer = NewTrainProgress();
-  MLPIPE_ASSIGN_OR_RETURN(eval::TrainResult result, eval::Train(data, options, observer.get()));
-  // The bundle of the best model (docs/bundle.md), recorded with the run.
-  std::string bundle_bytes;
-  if (!args.bundle.empty()) {
-    bundle::BundleInfo info;
-    info.threshold = args.threshold;
-    info.created_by = "mlpipe " MLPIPE_VERSION;
-    info.lineage = {{"data", args.data}, {"seed", args.seed}};
-    if (run) {
-      info.lineage["run_id"] = run->run_id();
-      info.lineage["data_version"] = record.dataset + "@" + std::to_string(record.dataset_version);
-    }
-    MLPIPE_ASSIGN_OR_RETURN(bundle::ModelBundle b, bundle::BuildBundle(result, data, info));
-    MLPIPE_ASSIGN_OR_RETURN(bundle_bytes, bundle::EncodeBundle(b));
-    record.bundle = bundle_bytes;
-  }
-  if (run) {
-    record.options = &options;
-    record.result = &result;
-    MLPIPE_RETURN_IF_ERROR(pipeline::RecordTrainRun(*stores->meta, *run, record));
-    result.summary["run_id"] = run->run_id();
-    result.summary["data_version"] = record.dataset + "@" + std::to_string(record.dataset_version);
-  }
-  if (!args.out.empty()) MLPIPE_RETURN_IF_ERROR(eval::WriteTrainOutput(env, args.out, result));
-  if (!args.predictions.empty()) {
-    MLPIPE_RETURN_IF_ERROR(eval::WritePredictions(env, args.predictions, result));
-  }
-  if (!args.bundle.empty()) MLPIPE_RETURN_IF_ERROR(env->WriteFileAtomic(args.bundle, bundle_bytes));
+  MLPIPE_ASSIGN_OR_RETURN(
+      pipeline::TrainOutcome outcome,
+      pipeline::TrainAndRecord(env, request, stores ? &*stores : nullptr, observer.get()));
+  const eval::TrainResult& result = outcome.result;
   if (state.global.json) {
     PrintJson(result.summary);
   } else if (!state.global.quiet) {
@@ -185,11 +129,11 @@ Status RunTrain(const CommandState& state, const TrainArgs& args) {
       std::cout << "\nwrote " << args.out << " (best: " << result.best().family << ")\n";
     if (!args.bundle.empty()) {
       std::cout << (args.out.empty() ? "\n" : "") << "wrote bundle " << args.bundle << " ("
-                << FormatBytes(bundle_bytes.size()) << ")\n";
+                << FormatBytes(outcome.bundle.size()) << ")\n";
     }
-    if (run) {
-      std::cout << "recorded run " << run->run_id() << " (data " << record.dataset << "@"
-                << record.dataset_version << ") in " << stores->location.root << "\n";
+    if (!outcome.run_id.empty()) {
+      std::cout << "recorded run " << outcome.run_id << " (data " << outcome.data_version << ") in "
+                << outcome.project_root << "\n";
     }
     std::cout << std::flush;
   }

@@ -1,5 +1,6 @@
 // An Env that keeps everything in memory, for tests.
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <set>
@@ -140,6 +141,34 @@ class MemEnvImpl : public MemEnv {
       if (DirName(d) == p) names.insert(BaseName(d));
     return std::vector<std::string>(names.begin(), names.end());
   }
+  Status DeleteDir(const std::string& path) override {
+    std::lock_guard<std::mutex> l(mu_);
+    const std::string p = Normalize(path);
+    if (dirs_.count(p) == 0) return NotFoundError(path + ": No such file or directory");
+    for (const auto& [f, _] : files_) {
+      if (DirName(f) == p) return IoError(path + ": Directory not empty");
+    }
+    for (const auto& d : dirs_) {
+      if (DirName(d) == p) return IoError(path + ": Directory not empty");
+    }
+    dirs_.erase(p);
+    return Status::OK();
+  }
+  Result<std::string> NewTempDir(std::string_view prefix) override {
+    std::lock_guard<std::mutex> l(mu_);
+    if (writes_fail_) return IoError("/tmp: No space left on device");
+    // Names need only be unique within this Env: a counter in six characters.
+    for (;;) {
+      char suffix[8];
+      std::snprintf(suffix, sizeof(suffix), "%06llu",
+                    static_cast<unsigned long long>(temp_counter_++ % 1000000));
+      std::string p = Normalize(JoinPath("/tmp", std::string(prefix) + "-" + suffix));
+      if (dirs_.count(p) > 0 || files_.count(p) > 0) continue;
+      dirs_.insert("/tmp");
+      dirs_.insert(p);
+      return p;
+    }
+  }
   int64_t NowMicros() override {
     std::lock_guard<std::mutex> l(mu_);
     return now_;
@@ -158,6 +187,7 @@ class MemEnvImpl : public MemEnv {
   std::mutex mu_;
   std::map<std::string, std::string> files_;
   std::map<std::string, int64_t> mtimes_;  // by file, the clock at its last write
+  uint64_t temp_counter_ = 0;
   std::set<std::string> dirs_;
   int64_t now_;
   bool writes_fail_ = false;

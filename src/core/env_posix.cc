@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 
@@ -235,6 +236,19 @@ class PosixEnv : public Env {
     ::closedir(d);
     std::sort(names.begin(), names.end());
     return names;
+  }
+
+  Status DeleteDir(const std::string& path) override {
+    if (::rmdir(path.c_str()) != 0) return ErrnoStatus(path, errno);
+    return Status::OK();
+  }
+
+  Result<std::string> NewTempDir(std::string_view prefix) override {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string tmpl = JoinPath(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", prefix);
+    tmpl.append("-XXXXXX");
+    if (::mkdtemp(tmpl.data()) == nullptr) return ErrnoStatus(tmpl, errno);
+    return tmpl;
   }
 
   int64_t NowMicros() override {

@@ -11,6 +11,8 @@
 #include <optional>
 #include <utility>
 
+#include "mlpipe/core/time.h"
+
 namespace mlpipe::store {
 namespace {
 
@@ -239,83 +241,6 @@ struct Literal {
   std::string text;  // the string, or the number as written
   size_t column = 0;
 };
-
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-// Parses an ISO-8601 date or date-time ("2026-11-26", "2026-11-26T10:00",
-// "2026-11-26 10:00:00.5Z", "2026-11-26T10:00:00+02:00"). No zone means UTC.
-std::optional<int64_t> ParseIsoMicros(std::string_view s) {
-  size_t i = 0;
-  auto num = [&](size_t n, int* out) {
-    if (i + n > s.size()) return false;
-    int v = 0;
-    for (size_t k = 0; k < n; ++k) {
-      if (!IsDigit(s[i + k])) return false;
-      v = v * 10 + (s[i + k] - '0');
-    }
-    *out = v;
-    i += n;
-    return true;
-  };
-  auto lit = [&](char c) {
-    if (i < s.size() && s[i] == c) {
-      ++i;
-      return true;
-    }
-    return false;
-  };
-  int y, mo, d, h = 0, mi = 0, sec = 0;
-  int64_t frac_us = 0;
-  if (!num(4, &y) || !lit('-') || !num(2, &mo) || !lit('-') || !num(2, &d)) return std::nullopt;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (mo < 1 || mo > 12) return std::nullopt;
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (d < 1 || d > kDays[mo - 1] + (mo == 2 && leap ? 1 : 0)) return std::nullopt;
-  int64_t offset_s = 0;
-  if (i < s.size()) {
-    if (!lit('T') && !lit('t') && !lit(' ')) return std::nullopt;
-    if (!num(2, &h) || !lit(':') || !num(2, &mi)) return std::nullopt;
-    if (lit(':')) {
-      if (!num(2, &sec)) return std::nullopt;
-      if (lit('.') || lit(',')) {
-        int64_t scale = 100000;
-        size_t b = i;
-        while (i < s.size() && IsDigit(s[i])) {
-          frac_us += (s[i] - '0') * scale;
-          scale /= 10;
-          ++i;
-        }
-        if (i == b) return std::nullopt;
-      }
-    }
-    if (h > 23 || mi > 59 || sec > 60) return std::nullopt;
-    if (lit('Z') || lit('z')) {
-    } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
-      int sign = s[i] == '-' ? -1 : 1;
-      ++i;
-      int oh, om = 0;
-      if (!num(2, &oh)) return std::nullopt;
-      if (lit(':')) {
-        if (!num(2, &om)) return std::nullopt;
-      } else if (i < s.size()) {
-        if (!num(2, &om)) return std::nullopt;
-      }
-      if (oh > 23 || om > 59) return std::nullopt;
-      offset_s = sign * (oh * 3600 + om * 60);
-    }
-    if (i != s.size()) return std::nullopt;
-  }
-  int64_t secs = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
-                 h * 3600 + mi * 60 + sec - offset_s;
-  return secs * 1000000 + frac_us;
-}
 
 // ---- LIKE patterns ------------------------------------------------------------
 
@@ -687,7 +612,7 @@ class Parser {
             params_->emplace_back(static_cast<int64_t>(std::llround(l.number)));
             continue;
           }
-          std::optional<int64_t> us = ParseIsoMicros(l.text);
+          std::optional<int64_t> us = core::ParseIsoTime(l.text);
           if (!us) {
             return Err(l.column, "'" + l.text + "' is not a time for " + op.display +
                                      ": use microseconds since the epoch or an ISO-8601 date "

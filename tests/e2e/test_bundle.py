@@ -4,7 +4,7 @@
 process, must reproduce the training-time test predictions (--predictions)
 exactly. The byte layout is checked independently: Python's hashlib for every
 SHA-256 and the `zstd` command-line tool to decompress the parts. A tampered
-copy is refused with exit 2 naming the part; a re-sealed copy whose golden
+copy is refused with exit 3 (data loss) naming the part; a re-sealed copy whose golden
 expectations were edited makes `bundle verify` exit 1.
 
 Run by ctest with MLPIPE_BIN (the built binary) and MLPIPE_SOURCE_DIR set.
@@ -165,13 +165,13 @@ class CreditBundleTest(unittest.TestCase):
                          ["predict", "--model", path, "--input", self.test_csv, "--output",
                           self.path("x.csv")]):
                 r = run(*args)
-                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertEqual(r.returncode, 3, r.stderr)  # data loss
                 self.assertIn(f"part {part}: checksum mismatch", r.stderr)
         truncated = self.path("truncated.mlpb")
         with open(truncated, "wb") as f:
             f.write(b[:len(b) - 10])
         r = run("bundle", "verify", truncated)
-        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.returncode, 3)
         self.assertIn("truncated", r.stderr)
 
     def test_resealed_golden_edit_fails_verify_with_exit_1(self):

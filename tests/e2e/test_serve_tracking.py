@@ -197,9 +197,10 @@ class ServeTrackingTest(unittest.TestCase):
         status, body = self.request("GET", "/api/v1/no/such/route")
         self.assertEqual(status, 404)
         self.assertEqual(body["error"]["code"], "not_found")
-        # An unreachable server: exit 2, the address in the message.
+        # An unreachable server is the environment, not the input: exit 3,
+        # the address in the message.
         p = mlpipe(a, "--store", "http://127.0.0.1:1", "runs", "list")
-        self.assertEqual(p.returncode, 2, (p.stdout, p.stderr))
+        self.assertEqual(p.returncode, 3, (p.stdout, p.stderr))
         self.assertIn("127.0.0.1:1", p.stderr)
 
     def test_4_model_serving_is_not_there_yet(self):

@@ -75,6 +75,12 @@ class Env {
   virtual Status CreateDirs(const std::string& path) = 0;
   // Names (not paths) of the entries of a folder, sorted.
   virtual Result<std::vector<std::string>> ListDir(const std::string& path) = 0;
+  // Removes the empty folder `path`.
+  virtual Status DeleteDir(const std::string& path) = 0;
+  // Creates a new, empty folder for temporary files and returns its path,
+  // named "PREFIX-" and six random characters: the posix Env puts it under
+  // $TMPDIR (else /tmp), the in-memory one under /tmp. The caller removes it.
+  virtual Result<std::string> NewTempDir(std::string_view prefix) = 0;
 
   // Microseconds since the Unix epoch.
   virtual int64_t NowMicros() = 0;
