@@ -1,6 +1,9 @@
-// LSD radix sorts of 64-bit keys and doubles: about 10x faster than std::sort
-// on a million values, which the profiler, Rank (Spearman) and
-// QuantileHistogram pay once per column.
+// LSD radix sorts of 64-bit keys and doubles, stable, with an optional 32-bit
+// payload. On a million normally distributed doubles RadixSort takes about
+// half the time of std::sort (1.8-2.0x, measured on the 2-core development
+// machine, under load). Its users: the column profile's sorted values, the
+// duplicate-row hashes, the profile's Spearman associations, stats' Spearman
+// ranks (RadixArgSort) and quantile histograms.
 #pragma once
 
 #include <bit>

@@ -4,10 +4,12 @@
 // the model registry with aliases whose every move is kept; and the
 // append-only, hash-chained audit log.
 //
-// Two implementations share one conformance test suite: SQLite (the embedded
-// default, `.mlpipe/meta.db`) and PostgreSQL (`postgresql://…`). Both are the
-// same code over SqlConnection (sql.h); only the drivers and a few lines of
-// schema differ.
+// Three implementations share one conformance test suite. SQLite (the
+// embedded default, `.mlpipe/meta.db`) and PostgreSQL (`postgresql://…`) are
+// the same code over SqlConnection (src/store/sql.h, private to the module);
+// only the drivers and a few lines of schema differ. The third,
+// HttpMetadataStore (`http://HOST:PORT`), sends every call to a tracking
+// server (`mlpipe serve --tracking`), which answers from one of the first two.
 //
 // Errors: an unknown run, dataset, model, version or alias is kNotFound with
 // the name in the message; a malformed reference or query is kInvalidArgument
@@ -312,9 +314,11 @@ class MetadataStore {
   virtual Result<std::set<std::string>> ReferencedObjects() = 0;
 };
 
-// Opens the store at `uri`: a `postgresql://` URI, or a path to a SQLite file
-// (created with its folder). Applies pending schema migrations; refuses a
-// store whose schema is newer than this binary (kFailedPrecondition).
+// Opens the store at `uri`: an `http://HOST:PORT` tracking server, a
+// `postgresql://` URI, or a path to a SQLite file (created with its folder);
+// `https://` is refused (kInvalidArgument). For SQLite and PostgreSQL, applies
+// pending schema migrations and refuses a store whose schema is newer than
+// this binary (kFailedPrecondition); a tracking server migrates its own.
 // Record times (run start and end, versions, audit entries, ...) come from
 // `env`'s clock, core::Env::Default() when null; behind an `http://` URI,
 // from the tracking server's.
