@@ -92,9 +92,16 @@ Result<std::string> EncodeContainer(const core::Json& header, const std::vector<
 
 Result<Container> DecodeContainer(std::string_view bytes, std::string_view source) {
   const std::string src(source);
-  if (bytes.size() < kBundleMagic.size() || bytes.substr(0, kBundleMagic.size()) != kBundleMagic) {
-    return DataLossError(src +
-                         ": not an mlpipe bundle (the file does not start with \"MLPIPEB1\")");
+  const std::string_view head = bytes.substr(0, kBundleMagic.size());
+  if (head.size() < kBundleMagic.size() && kBundleMagic.substr(0, head.size()) == head) {
+    return DataLossError(fmt::format("{}: truncated: the file has {} bytes, less than the magic",
+                                     src, bytes.size()));
+  }
+  if (head != kBundleMagic) {
+    // Another kind of file given where a bundle belongs is a usage mistake
+    // (exit 2), not damage to a bundle (data loss, exit 3).
+    return InvalidArgumentError(
+        src + ": not an mlpipe bundle (the file does not start with \"MLPIPEB1\")");
   }
   if (bytes.size() < kHeaderSize) {
     return DataLossError(fmt::format("{}: truncated: the header needs {} bytes, the file has {}",

@@ -135,7 +135,7 @@ TEST(Container, WrongMagicAndTrailingBytes) {
   std::string wrong = b;
   wrong[3] = 'X';
   auto r = DecodeContainer(wrong, "x.mlpb");
-  EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("not an mlpipe bundle"), std::string::npos);
   auto t = DecodeContainer(b + "zz", "x.mlpb");
   EXPECT_EQ(t.status().code(), StatusCode::kDataLoss);

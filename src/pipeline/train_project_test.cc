@@ -67,8 +67,13 @@ TEST_F(TrainProject, RecordsTheRunInsideAProject) {
   EXPECT_EQ(run->info.status, store::RunStatus::kFinished);
   EXPECT_EQ(run->info.experiment, "train");
   EXPECT_EQ(run->info.origin.command, "mlpipe train --data iris.csv");
-  ASSERT_EQ(run->inputs.size(), 1u);
-  EXPECT_EQ(run->inputs[0].dataset, "iris-data");
+  // The data set is the run's input twice: its training and its test part.
+  ASSERT_EQ(run->inputs.size(), 2u);
+  for (const auto& in : run->inputs) EXPECT_EQ(in.dataset, "iris-data");
+  EXPECT_NE(run->inputs[0].role, run->inputs[1].role);
+  for (const auto& in : run->inputs) {
+    EXPECT_TRUE(in.role == store::DatasetRole::kTrain || in.role == store::DatasetRole::kTest);
+  }
   // The bundle written is the run's artifact model.mlpb, byte for byte.
   auto written = env_->ReadFile(dir_ + "/out/model.mlpb");
   ASSERT_TRUE(written.ok());

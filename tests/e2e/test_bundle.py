@@ -173,6 +173,13 @@ class CreditBundleTest(unittest.TestCase):
         r = run("bundle", "verify", truncated)
         self.assertEqual(r.returncode, 3)
         self.assertIn("truncated", r.stderr)
+        # A file that is no bundle at all is bad input (2), not data loss.
+        for args in (["bundle", "verify", self.test_csv],
+                     ["predict", "--model", self.test_csv, "--input", self.test_csv,
+                      "--output", self.path("x.csv")]):
+            r = run(*args)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("not an mlpipe bundle", r.stderr)
 
     def test_resealed_golden_edit_fails_verify_with_exit_1(self):
         b, m, _, manifest = read_container(self.bundle)
