@@ -16,6 +16,7 @@
 #include "mlpipe/bundle/ref.h"
 #include "mlpipe/bundle/score.h"
 #include "mlpipe/core/env.h"
+#include "mlpipe/core/output.h"
 #include "mlpipe/core/progress.h"
 #include "mlpipe/table/read.h"
 
@@ -177,11 +178,13 @@ Status Predict(const CommandState& state, const PredictArgs& args) {
   auto out = bundle::ScoreToCsv(p, data, options);
   if (!out.ok()) return out.status().WithContext(args.input);
   progress.Finish();
-  MLPIPE_RETURN_IF_ERROR(env->WriteFileAtomic(args.output, *out));
+  MLPIPE_RETURN_IF_ERROR(core::WriteOutput(env, args.output, *out));
   const double read_s = std::chrono::duration<double>(t1 - t0).count();
   const double total_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (state.global.json) {
+  if (core::IsStandardOutput(args.output)) {
+    // Standard output holds the predictions alone.
+  } else if (state.global.json) {
     PrintJson({{"rows", data.num_rows()},
                {"output", args.output},
                {"model", in.source},

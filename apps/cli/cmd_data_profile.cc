@@ -7,6 +7,7 @@
 #include "cli_common.h"
 #include "mlpipe/core/env.h"
 #include "mlpipe/core/log.h"
+#include "mlpipe/core/output.h"
 #include "mlpipe/profile/profile.h"
 #include "mlpipe/profile/profile_output.h"
 #include "mlpipe/table/read.h"
@@ -25,6 +26,8 @@ struct ProfileArgs {
 
 Status RunProfile(const CommandState& state, const ProfileArgs& args) {
   core::Env* env = core::Env::Default();
+  MLPIPE_ASSIGN_OR_RETURN(bool to_stdout,
+                          core::ClaimsStandardOutput({args.json_out, args.html_out}));
   int64_t start = env->NowMicros();
   MLPIPE_ASSIGN_OR_RETURN(table::Table data, table::ReadTableFile(env, args.file));
   int64_t read = env->NowMicros();
@@ -39,12 +42,14 @@ Status RunProfile(const CommandState& state, const ProfileArgs& args) {
                  (env->NowMicros() - read) / 1e6);
   core::Json json = profile::ProfileToJson(result);
   if (!args.json_out.empty()) {
-    MLPIPE_RETURN_IF_ERROR(env->WriteFileAtomic(args.json_out, core::DumpPretty(json)));
+    MLPIPE_RETURN_IF_ERROR(core::WriteOutput(env, args.json_out, core::DumpPretty(json)));
   }
   if (!args.html_out.empty()) {
-    MLPIPE_RETURN_IF_ERROR(env->WriteFileAtomic(args.html_out, profile::ProfileToHtml(result)));
+    MLPIPE_RETURN_IF_ERROR(core::WriteOutput(env, args.html_out, profile::ProfileToHtml(result)));
   }
-  if (state.global.json) {
+  if (to_stdout) {
+    // Standard output holds the written output alone.
+  } else if (state.global.json) {
     PrintJson(json);
   } else if (!state.global.quiet) {
     std::cout << profile::ProfileToText(result);

@@ -6,6 +6,7 @@
 
 #include "cli_common.h"
 #include "mlpipe/core/env.h"
+#include "mlpipe/core/output.h"
 #include "mlpipe/profile/schema.h"
 #include "mlpipe/table/read.h"
 
@@ -23,7 +24,9 @@ Status RunSchema(const CommandState& state, const SchemaArgs& args) {
   MLPIPE_ASSIGN_OR_RETURN(profile::Schema schema, profile::InferSchema(data));
   schema.source = core::BaseName(args.file);
   MLPIPE_RETURN_IF_ERROR(profile::SaveSchemaFile(env, schema, args.output));
-  if (state.global.json) {
+  if (core::IsStandardOutput(args.output)) {
+    // Standard output holds the schema alone.
+  } else if (state.global.json) {
     std::cout << schema.ToJsonText() << std::flush;
   } else if (!state.global.quiet) {
     std::printf("wrote %s: %zu columns from %s (%zu rows)\n", args.output.c_str(),

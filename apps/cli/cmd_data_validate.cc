@@ -6,6 +6,7 @@
 
 #include "cli_common.h"
 #include "mlpipe/core/env.h"
+#include "mlpipe/core/output.h"
 #include "mlpipe/profile/validate.h"
 #include "mlpipe/table/read.h"
 
@@ -20,6 +21,7 @@ struct ValidateArgs {
 
 Result<profile::ValidationReport> RunValidate(const CommandState& state, const ValidateArgs& args) {
   core::Env* env = core::Env::Default();
+  MLPIPE_ASSIGN_OR_RETURN(bool to_stdout, core::ClaimsStandardOutput({args.json_out}));
   // The schema first: a broken schema is reported before a long data read.
   MLPIPE_ASSIGN_OR_RETURN(profile::Schema schema, profile::LoadSchemaFile(env, args.schema));
   MLPIPE_ASSIGN_OR_RETURN(table::Table data, table::ReadTableFile(env, args.file));
@@ -28,9 +30,11 @@ Result<profile::ValidationReport> RunValidate(const CommandState& state, const V
   report.schema_source = args.schema;
   profile::OrderedJson j = profile::ReportToJson(report);
   if (!args.json_out.empty()) {
-    MLPIPE_RETURN_IF_ERROR(env->WriteFileAtomic(args.json_out, j.dump(2) + "\n"));
+    MLPIPE_RETURN_IF_ERROR(core::WriteOutput(env, args.json_out, j.dump(2) + "\n"));
   }
-  if (state.global.json) {
+  if (to_stdout) {
+    // Standard output holds the JSON report alone.
+  } else if (state.global.json) {
     std::cout << j.dump(2) << "\n" << std::flush;
   } else {
     std::cout << profile::RenderReportText(report) << std::flush;

@@ -10,6 +10,7 @@
 #include "cli_common.h"
 #include "cli_store.h"
 #include "mlpipe/core/env.h"
+#include "mlpipe/core/output.h"
 #include "mlpipe/profile/data_summary.h"
 #include "mlpipe/store/data_versions.h"
 
@@ -164,7 +165,9 @@ Status Get(const CommandState& state, const std::string& ref, const std::string&
   MLPIPE_ASSIGN_OR_RETURN(store::ProjectStores s, OpenStores(state));
   MLPIPE_ASSIGN_OR_RETURN(store::DatasetVersion v, Resolve(*s.meta, ref));
   MLPIPE_RETURN_IF_ERROR(s.objects->CopyTo(v.hash, out));
-  if (state.global.json) {
+  if (core::IsStandardOutput(out)) {
+    // Standard output holds the file alone.
+  } else if (state.global.json) {
     PrintJson({{"ref", Ref(v)}, {"hash", v.hash}, {"size", v.size}, {"output", out}});
   } else if (!state.global.quiet) {
     std::printf("wrote %s: %s (%s, sha256 verified)\n", out.c_str(), Ref(v).c_str(),

@@ -16,6 +16,7 @@
 #include "cli_store.h"
 #include "mlpipe/core/env.h"
 #include "mlpipe/core/log.h"
+#include "mlpipe/core/output.h"
 #include "mlpipe/core/progress.h"
 #include "mlpipe/eval/train.h"
 #include "mlpipe/pipeline/train_project.h"
@@ -86,6 +87,10 @@ void PrintLeaderboard(const core::Json& board, const std::string& metric) {
 
 Status RunTrain(const CommandState& state, const TrainArgs& args) {
   core::Env* env = core::Env::Default();
+  if (core::IsStandardOutput(args.out))
+    return InvalidArgumentError("-o/--out is a folder; '-' (standard output) cannot hold it");
+  MLPIPE_ASSIGN_OR_RETURN(bool to_stdout,
+                          core::ClaimsStandardOutput({args.predictions, args.bundle}));
   pipeline::TrainRequest request;
   eval::TrainOptions& options = request.options;
   options.data = args.data;
@@ -117,7 +122,9 @@ Status RunTrain(const CommandState& state, const TrainArgs& args) {
       pipeline::TrainOutcome outcome,
       pipeline::TrainAndRecord(env, request, stores ? &*stores : nullptr, observer.get()));
   const eval::TrainResult& result = outcome.result;
-  if (state.global.json) {
+  if (to_stdout) {
+    // Standard output holds the written output alone.
+  } else if (state.global.json) {
     PrintJson(result.summary);
   } else if (!state.global.quiet) {
     const eval::Target& target = result.target;

@@ -74,8 +74,9 @@ class MemEnvImpl : public MemEnv {
     if (writes_fail_) return IoError(path + ": No space left on device");
     std::string p = Normalize(path);
     std::string dir = DirName(p);
+    if (dirs_.count(p) != 0) return InvalidArgumentError(path + ": is a directory, not a file");
     if (!dir.empty() && dirs_.count(dir) == 0)
-      return NotFoundError(path + ": No such file or directory");
+      return NotFoundError(path + ": cannot write: the folder '" + dir + "' does not exist");
     files_[p] = std::string(data);
     mtimes_[p] = now_;
     return Status::OK();

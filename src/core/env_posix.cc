@@ -13,6 +13,8 @@
 #include <cstring>
 #include <random>
 
+#include <fmt/format.h>
+
 #include "mlpipe/core/env.h"
 
 namespace mlpipe::core {
@@ -112,6 +114,39 @@ class PosixWritableFile : public WritableFile {
   uint64_t synced_ = 0;  // bytes whose write-back has been started
 };
 
+// The path a chain of symlinks at `path` ends at (`path` itself when it is
+// not a link); the end need not exist. Relative link targets are taken from
+// the link's folder.
+Result<std::string> ResolveLinks(const std::string& path) {
+  std::string current = path;
+  for (int hops = 0; hops < 40; ++hops) {
+    struct stat st;
+    if (::lstat(current.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return current;
+    std::string target(static_cast<size_t>(st.st_size > 0 ? st.st_size : 4096) + 1, '\0');
+    ssize_t n = ::readlink(current.c_str(), target.data(), target.size());
+    if (n < 0) return ErrnoStatus(path, errno);
+    target.resize(static_cast<size_t>(n));
+    if (!target.empty() && target[0] != '/') {
+      std::string dir = DirName(current);
+      if (!dir.empty()) target = JoinPath(dir, target);
+    }
+    current = std::move(target);
+  }
+  return ErrnoStatus(path, ELOOP);
+}
+
+// Writes into an existing file that is not a regular one (a FIFO, a device):
+// no temporary, no rename; fsync is asked for but devices may refuse it.
+Status WriteInto(const std::string& path, const std::string& target, std::string_view data) {
+  int fd = ::open(target.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(path, errno);
+  Status s = WriteAll(fd, path, data);
+  if (s.ok() && ::fsync(fd) != 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP)
+    s = ErrnoStatus(path, errno);
+  if (::close(fd) != 0 && s.ok()) s = ErrnoStatus(path, errno);
+  return s;
+}
+
 class PosixEnv : public Env {
  public:
   Result<std::string> ReadFile(const std::string& path) override {
@@ -154,18 +189,35 @@ class PosixEnv : public Env {
     return std::unique_ptr<SequentialFile>(std::make_unique<PosixSequentialFile>(path, fd));
   }
 
+  // A symlink is followed to the file it names (the link stays a link and
+  // that file is replaced); an existing target that is not a regular file (a
+  // FIFO, /dev/null, /dev/stdout, a terminal) is written into, never replaced.
+  // Errors name `path`, never the temporary file.
   Status WriteFileAtomic(const std::string& path, std::string_view data) override {
-    std::string dir = DirName(path);
+    MLPIPE_ASSIGN_OR_RETURN(std::string target, ResolveLinks(path));
+    struct stat st;
+    if (::stat(target.c_str(), &st) == 0) {
+      if (S_ISDIR(st.st_mode)) return InvalidArgumentError(path + ": is a directory, not a file");
+      if (!S_ISREG(st.st_mode)) return WriteInto(path, target, data);
+    }
+    std::string dir = DirName(target);
     std::string tmp_name = ".";
-    tmp_name.append(BaseName(path)).append(".tmp.").append(std::to_string(getpid()));
+    tmp_name.append(BaseName(target)).append(".tmp.").append(std::to_string(getpid()));
     tmp_name.append(".").append(std::to_string(counter_.fetch_add(1)));
     std::string tmp = JoinPath(dir.empty() ? "." : dir, tmp_name);
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return ErrnoStatus(tmp, errno);
-    Status s = WriteAll(fd, tmp, data);
-    if (s.ok() && ::fsync(fd) != 0) s = ErrnoStatus(tmp, errno);
-    if (::close(fd) != 0 && s.ok()) s = ErrnoStatus(tmp, errno);
-    if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) s = ErrnoStatus(path, errno);
+    if (fd < 0) {
+      int err = errno;
+      if (err == ENOENT) {
+        return NotFoundError(fmt::format("{}: cannot write: the folder '{}' does not exist", path,
+                                         dir.empty() ? "." : dir));
+      }
+      return ErrnoStatus(path, err);
+    }
+    Status s = WriteAll(fd, path, data);
+    if (s.ok() && ::fsync(fd) != 0) s = ErrnoStatus(path, errno);
+    if (::close(fd) != 0 && s.ok()) s = ErrnoStatus(path, errno);
+    if (s.ok() && ::rename(tmp.c_str(), target.c_str()) != 0) s = ErrnoStatus(path, errno);
     if (!s.ok()) {
       ::unlink(tmp.c_str());
       return s;

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "mlpipe/core/output.h"
 #include "mlpipe/core/random.h"
 #include "mlpipe/core/thread_pool.h"
 #include "mlpipe/eval/confidence.h"
@@ -303,7 +304,7 @@ Status WritePredictions(core::Env* env, const std::string& path, const TrainResu
     }
     csv += "\n";
   }
-  return env->WriteFileAtomic(path, csv);
+  return core::WriteOutput(env, path, csv);
 }
 
 }  // namespace mlpipe::eval

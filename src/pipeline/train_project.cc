@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "mlpipe/bundle/build.h"
+#include "mlpipe/core/output.h"
 #include "mlpipe/pipeline/train_record.h"
 #include "mlpipe/profile/data_summary.h"
 #include "mlpipe/store/data_versions.h"
@@ -92,7 +93,7 @@ Result<TrainOutcome> TrainAndRecord(core::Env* env, const TrainRequest& request,
     MLPIPE_RETURN_IF_ERROR(eval::WritePredictions(env, request.predictions_path, out.result));
   }
   if (!request.bundle_path.empty()) {
-    MLPIPE_RETURN_IF_ERROR(env->WriteFileAtomic(request.bundle_path, out.bundle));
+    MLPIPE_RETURN_IF_ERROR(core::WriteOutput(env, request.bundle_path, out.bundle));
   }
   return out;
 }

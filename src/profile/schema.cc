@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "mlpipe/core/output.h"
+
 namespace mlpipe::profile {
 namespace {
 
@@ -270,7 +272,7 @@ Result<Schema> LoadSchemaFile(core::Env* env, const std::string& path) {
 }
 
 Status SaveSchemaFile(core::Env* env, const Schema& schema, const std::string& path) {
-  return env->WriteFileAtomic(path, schema.ToJsonText());
+  return core::WriteOutput(env, path, schema.ToJsonText());
 }
 
 }  // namespace mlpipe::profile

@@ -13,6 +13,7 @@
 #include <thread>
 #include <utility>
 
+#include "mlpipe/core/output.h"
 #include "mlpipe/core/sha256.h"
 
 namespace mlpipe::store {
@@ -359,11 +360,26 @@ Status ObjectStore::CopyTo(const std::string& hash, const std::string& path) con
   }
   uint64_t size_hint = 0;
   if (Result<uint64_t> s = env_->FileSize(src); s.ok()) size_hint = *s;
+  // "-": streamed to standard output (a damaged object is still reported).
+  const bool to_stdout = core::IsStandardOutput(path);
   std::string dir = core::DirName(path);
   std::string stem = ".";
   stem.append(core::BaseName(path));
-  std::string tmp = core::JoinPath(dir, UniqueTempName(env_, stem));
-  MLPIPE_ASSIGN_OR_RETURN(auto out, env_->NewWritableFile(tmp));
+  std::string tmp = to_stdout ? std::string() : core::JoinPath(dir, UniqueTempName(env_, stem));
+  std::unique_ptr<core::WritableFile> out;
+  if (to_stdout) {
+    out = core::NewStandardOutputFile();
+  } else {
+    Result<std::unique_ptr<core::WritableFile>> created = env_->NewWritableFile(tmp);
+    if (!created.ok()) {
+      // The user named `path`, not the temporary beside it.
+      if (dir.empty() || env_->IsDirectory(dir)) {
+        return Status(created.status().code(), path + ": cannot create the file");
+      }
+      return NotFoundError(path + ": cannot write: the folder '" + dir + "' does not exist");
+    }
+    out = std::move(*created);
+  }
   Status status;
   {
     uint64_t bytes = 0;
@@ -379,8 +395,13 @@ Status ObjectStore::CopyTo(const std::string& hash, const std::string& path) con
   }
   if (Status c = out->Close(); status.ok()) status = c;
   out.reset();
+  if (to_stdout) return status;
   if (status.ok()) status = env_->RenameFile(tmp, path);
-  if (!status.ok()) (void)env_->DeleteFile(tmp);
+  if (!status.ok()) {
+    (void)env_->DeleteFile(tmp);
+    if (status.message().find(tmp) != std::string::npos)
+      status = Status(status.code(), path + ": cannot write the file");
+  }
   return status;
 }
 

@@ -1,6 +1,8 @@
 #include <fmt/format.h>
 
 #include "mlpipe/table/csv.h"
+
+#include "mlpipe/core/output.h"
 #include "value_parse.h"
 
 namespace mlpipe::table {
@@ -66,7 +68,7 @@ std::string WriteCsvString(const Table& table, const CsvWriteOptions& options) {
 
 Status WriteCsv(core::Env* env, const Table& table, const std::string& path,
                 const CsvWriteOptions& options) {
-  return env->WriteFileAtomic(path, WriteCsvString(table, options));
+  return core::WriteOutput(env, path, WriteCsvString(table, options));
 }
 
 }  // namespace mlpipe::table

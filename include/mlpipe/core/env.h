@@ -58,6 +58,11 @@ class Env {
   // Writes `data` to `path` atomically: a temporary file in the same folder is
   // written, flushed to disk and renamed over `path`. Readers see the old
   // content or the new one, never a mixture; a crash leaves no partial file.
+  // A symlink is followed: the file it names is replaced, the link stays. An
+  // existing `path` that is not a regular file (a FIFO, /dev/null, a
+  // terminal) is written into, never replaced; a folder is refused. Errors
+  // name `path`, never the temporary file. (The in-memory Env has no links
+  // or devices: it replaces the file and refuses a folder.)
   virtual Status WriteFileAtomic(const std::string& path, std::string_view data) = 0;
   // Creates `path` for writing; kAlreadyExists when it exists (the caller
   // picks unique temporary names and renames the file into place).
