@@ -23,6 +23,9 @@ struct ServeArgs {
   std::string token_file;
   bool read_only = false;
   int threads = 4;
+  int max_connections = 64;
+  int idle_timeout_s = 10;
+  int body_timeout_s = 60;
 };
 
 Status RunServe(const CommandState& state, const ServeArgs& args) {
@@ -41,6 +44,12 @@ Status RunServe(const CommandState& state, const ServeArgs& args) {
   o.store_uri = loc.meta_uri;
   o.objects_dir = loc.objects_dir;
   o.read_only = args.read_only;
+  if (args.max_connections < 1)
+    return InvalidArgumentError("--max-connections " + std::to_string(args.max_connections) +
+                                ": expected at least 1");
+  o.max_connections = static_cast<size_t>(args.max_connections);
+  o.idle_timeout_s = args.idle_timeout_s;
+  o.body_timeout_s = args.body_timeout_s;
   MLPIPE_ASSIGN_OR_RETURN(o.token, serve::LoadApiToken(args.token_file));
   const bool json = state.global.json;
   return serve::RunTrackingServer(o, [&](const serve::TrackingServer& server) {
@@ -74,6 +83,13 @@ void AddServeCommand(CLI::App& parent, CommandState& state) {
                   "(default: $MLPIPE_API_TOKEN)");
   cmd->add_flag("--read-only", args->read_only, "Refuse every write; no token needed");
   cmd->add_option("--threads", args->threads, "I/O threads (each with its store connection)");
+  cmd->add_option("--max-connections", args->max_connections,
+                  "Open connections at most; when full, the longest-idle one is closed, or a "
+                  "new one gets 503 (default 64)");
+  cmd->add_option("--idle-timeout", args->idle_timeout_s,
+                  "Seconds a connection may wait before sending a request's header (default 10)");
+  cmd->add_option("--body-timeout", args->body_timeout_s,
+                  "Seconds to receive a request's whole body (default 60)");
   cmd->callback([&state, args] { RunCommand(state, [&] { return RunServe(state, *args); }); });
 }
 

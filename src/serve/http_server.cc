@@ -11,10 +11,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <list>
 #include <mutex>
 #include <optional>
 #include <thread>
 
+#include <fmt/format.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -24,6 +26,7 @@
 #include <boost/beast/http.hpp>
 
 #include "mlpipe/core/log.h"
+#include "mlpipe/core/message.h"
 
 namespace mlpipe::serve {
 namespace {
@@ -35,6 +38,7 @@ using tcp = net::ip::tcp;
 
 thread_local int tls_worker = 0;
 
+constexpr size_t kMaxErrorMessageBytes = 1024;
 constexpr auto kWriteTimeout = std::chrono::seconds(60);
 constexpr auto kLingerTimeout = std::chrono::seconds(2);
 constexpr auto kStopGrace = std::chrono::seconds(5);
@@ -74,7 +78,10 @@ int HttpStatusFor(StatusCode code) {
 }
 
 HttpResponse ErrorResponse(int http_status, std::string_view code, std::string_view message) {
-  core::Json j = {{"error", {{"code", std::string(code)}, {"message", std::string(message)}}}};
+  // A message quoting a huge value stays a short reply.
+  core::Json j = {{"error",
+                   {{"code", std::string(code)},
+                    {"message", core::ClipForMessage(message, kMaxErrorMessageBytes)}}}};
   HttpResponse r;
   r.status = http_status;
   // The message may quote user input that is not UTF-8: replace, never throw.
@@ -107,10 +114,37 @@ Status HttpServerOptions::Validate() const {
   }
   if (body_limit == 0) return InvalidArgumentError("body_limit: must be positive");
   if (idle_timeout_s < 1) return InvalidArgumentError("idle_timeout_s: must be positive");
+  if (body_timeout_s < 1) return InvalidArgumentError("body_timeout_s: must be positive");
+  if (max_connections < 1) return InvalidArgumentError("max_connections: must be positive");
   return Status::OK();
 }
 
+std::string HttpCountsToPrometheus(const HttpServerCounts& c) {
+  std::string out;
+  auto metric = [&out](const char* name, const char* type, const char* help, uint64_t value) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, value);
+  };
+  metric("mlpipe_http_connections_accepted_total", "counter", "Connections admitted.",
+         c.connections_accepted);
+  metric("mlpipe_http_connections_refused_total", "counter",
+         "Connections answered 503 and closed at the connection limit.", c.connections_refused);
+  metric("mlpipe_http_connections_evicted_total", "counter",
+         "Idle connections closed to admit a new one at the connection limit.",
+         c.connections_evicted);
+  metric("mlpipe_http_header_timeouts_total", "counter",
+         "Connections closed after the idle timeout without a request header.", c.header_timeouts);
+  metric("mlpipe_http_body_timeouts_total", "counter",
+         "Connections closed after the body timeout inside a request body.", c.body_timeouts);
+  metric("mlpipe_http_rejected_before_body_total", "counter",
+         "Requests refused on their headers (e.g. unauthenticated) without reading the body.",
+         c.rejected_before_body);
+  metric("mlpipe_http_connections_open", "gauge", "Connections open now.", c.connections_open);
+  return out;
+}
+
 namespace {
+
+class Session;
 
 // What the connections share with the server; HttpServer::Impl is one.
 struct ServerCore {
@@ -128,41 +162,118 @@ struct ServerCore {
   bool wake = false;  // a signal arrived or Stop() was called
   bool stopped = false;
 
+  // Connections: how many are open and which wait for a request header,
+  // longest-waiting first (the ones evicted when the limit is reached).
+  std::mutex conn_mu;
+  size_t open = 0;
+  std::list<std::weak_ptr<Session>> waiting;
+  std::atomic<uint64_t> accepted{0}, refused{0}, evicted{0}, header_timeouts{0}, body_timeouts{0},
+      rejected_before_body{0};
+
   void Accept();
+  // Admits a new connection when there is room, making room by closing the
+  // longest-idle one when needed; false when it must be refused.
+  bool Admit();
+  HttpServerCounts Counts();
 };
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, ServerCore* server) : stream_(std::move(socket)), server_(server) {}
+  ~Session() {
+    std::lock_guard<std::mutex> lock(server_->conn_mu);
+    --server_->open;
+  }
 
   void Run() {
     net::dispatch(stream_.get_executor(),
                   beast::bind_front_handler(&Session::Read, shared_from_this()));
   }
 
+  // Closes the connection from another thread (to admit a new one); the
+  // pending header read then ends with an error and the session goes away.
+  void Evict() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] { self->Close(); });
+  }
+
+  // Registers (or removes) this session among those waiting for a header;
+  // an evicted session never waits again.
+  void SetWaiting(bool waiting) {
+    std::lock_guard<std::mutex> lock(server_->conn_mu);
+    if (waiting && !waiting_at_ && !evicted_) {
+      waiting_at_ = server_->waiting.insert(server_->waiting.end(), weak_from_this());
+    } else if (!waiting && waiting_at_) {
+      server_->waiting.erase(*waiting_at_);
+      waiting_at_.reset();
+    }
+  }
+
  private:
+  // The header first, under the idle timeout; the body (OnHeader) only once
+  // the header is accepted.
   void Read() {
     parser_.emplace();
     parser_->body_limit(server_->opts.body_limit);
+    parser_->header_limit(kHeaderLimit);
+    SetWaiting(true);
     stream_.expires_after(std::chrono::seconds(server_->opts.idle_timeout_s));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  // Errors shared by the header and body reads; true when handled.
+  bool ReadFailed(beast::error_code ec, bool in_body) {
+    if (!ec) return false;
+    if (ec == http::error::body_limit) {
+      Reply(ErrorResponse(413, "body_too_large",
+                          "request body exceeds the limit of " +
+                              std::to_string(server_->opts.body_limit) + " bytes"),
+            true);
+      return true;
+    }
+    if (IsParseError(ec) && ec != http::error::end_of_stream &&
+        ec != http::error::partial_message) {
+      Reply(ErrorResponse(400, "bad_request", "malformed HTTP request: " + ec.message()), true);
+      return true;
+    }
+    if (ec == beast::error::timeout) {
+      ++(in_body ? server_->body_timeouts : server_->header_timeouts);
+    }
+    Close();  // the client went away, was too slow, or was evicted
+    return true;
+  }
+
+  void OnHeader(beast::error_code ec, size_t) {
+    SetWaiting(false);
+    if (ReadFailed(ec, false)) return;
+    HttpRequest req = RequestHead();
+    if (req.method == "GET" && req.path == "/metrics") {
+      HttpResponse r;
+      r.content_type = "text/plain; version=0.0.4";
+      r.body = HttpCountsToPrometheus(server_->Counts());
+      return Reply(std::move(r), true);
+    }
+    if (server_->opts.check_headers) {
+      std::optional<HttpResponse> refused;
+      try {
+        refused = server_->opts.check_headers(req);
+      } catch (const std::exception& e) {
+        refused = ErrorResponse(InternalError(std::string("unhandled exception: ") + e.what()));
+      }
+      if (refused) {
+        ++server_->rejected_before_body;
+        // The body is never read: close once the reply is out.
+        return Reply(std::move(*refused), true, /*drain=*/false);
+      }
+    }
+    if (parser_->is_done()) return OnRead({}, 0);
+    stream_.expires_after(std::chrono::seconds(server_->opts.body_timeout_s));
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
 
-  void OnRead(beast::error_code ec, size_t) {
-    if (ec == http::error::body_limit) {
-      return Reply(ErrorResponse(413, "body_too_large",
-                                 "request body exceeds the limit of " +
-                                     std::to_string(server_->opts.body_limit) + " bytes"),
-                   true);
-    }
-    if (ec && IsParseError(ec) && ec != http::error::end_of_stream &&
-        ec != http::error::partial_message) {
-      return Reply(ErrorResponse(400, "bad_request", "malformed HTTP request: " + ec.message()),
-                   true);
-    }
-    if (ec) return Close();  // the client went away, or was idle too long
-
+  // Method, target and headers of the request being read.
+  HttpRequest RequestHead() {
     auto& msg = parser_->get();
     HttpRequest req;
     req.method = std::string(msg.method_string());
@@ -175,8 +286,15 @@ class Session : public std::enable_shared_from_this<Session> {
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       req.headers[name] = std::string(f.value());
     }
-    req.body = std::move(msg.body());
     req.worker = tls_worker;
+    return req;
+  }
+
+  void OnRead(beast::error_code ec, size_t) {
+    if (ReadFailed(ec, true)) return;
+    HttpRequest req = RequestHead();
+    auto& msg = parser_->get();
+    req.body = std::move(msg.body());
     const bool keep_alive = msg.keep_alive();
 
     HttpResponse res;
@@ -190,7 +308,10 @@ class Session : public std::enable_shared_from_this<Session> {
     Reply(std::move(res), !keep_alive || server_->stopping.load());
   }
 
-  void Reply(HttpResponse r, bool close) {
+  // `drain`: after a reply that closes, read (and drop) what the client still
+  // sends for a moment so that closing does not reset the connection under
+  // the reply; without it the connection is closed once the reply is sent.
+  void Reply(HttpResponse r, bool close, bool drain = true) {
     res_ = {};
     res_.version(11);
     res_.result(static_cast<unsigned>(r.status));
@@ -202,9 +323,9 @@ class Session : public std::enable_shared_from_this<Session> {
     res_.prepare_payload();
     stream_.expires_after(kWriteTimeout);
     http::async_write(stream_, res_,
-                      [self = shared_from_this(), close](beast::error_code ec, size_t) {
+                      [self = shared_from_this(), close, drain](beast::error_code ec, size_t) {
                         if (ec) return self->Close();
-                        if (close) return self->LingerClose();
+                        if (close) return drain ? self->LingerClose() : self->Close();
                         self->Read();
                       });
   }
@@ -226,10 +347,13 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Close() {
+    SetWaiting(false);
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
   }
+
+  static constexpr uint32_t kHeaderLimit = 64 * 1024;  // bytes of request line and headers
 
   beast::tcp_stream stream_;
   ServerCore* server_;
@@ -237,7 +361,49 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
   std::array<char, 16384> drain_;
+  // Under conn_mu: where it is in ServerCore::waiting; whether it was evicted.
+  std::optional<std::list<std::weak_ptr<Session>>::iterator> waiting_at_;
+  bool evicted_ = false;
+  friend struct ServerCore;
 };
+
+bool ServerCore::Admit() {
+  std::shared_ptr<Session> victim;
+  {
+    std::lock_guard<std::mutex> lock(conn_mu);
+    if (open >= opts.max_connections) {
+      while (!waiting.empty() && !victim) {
+        victim = waiting.front().lock();
+        waiting.pop_front();
+        if (victim) {
+          victim->waiting_at_.reset();  // no longer in the list
+          victim->evicted_ = true;
+        }
+      }
+      if (!victim) return false;
+    }
+    ++open;
+  }
+  if (victim) {
+    ++evicted;
+    victim->Evict();
+  }
+  ++accepted;
+  return true;
+}
+
+HttpServerCounts ServerCore::Counts() {
+  HttpServerCounts c;
+  c.connections_accepted = accepted;
+  c.connections_refused = refused;
+  c.connections_evicted = evicted;
+  c.header_timeouts = header_timeouts;
+  c.body_timeouts = body_timeouts;
+  c.rejected_before_body = rejected_before_body;
+  std::lock_guard<std::mutex> lock(conn_mu);
+  c.connections_open = open;
+  return c;
+}
 
 void ServerCore::Accept() {
   acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
@@ -247,8 +413,27 @@ void ServerCore::Accept() {
       // Out of descriptors and the like: back off instead of spinning.
       core::LogWarning("accept: {}", ec.message());
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    } else if (Admit()) {
+      auto session = std::make_shared<Session>(std::move(socket), this);
+      session->SetWaiting(true);  // evictable from now on, before its first read starts
+      session->Run();
     } else {
-      std::make_shared<Session>(std::move(socket), this)->Run();
+      // Full of connections inside requests: a short 503 (it fits any
+      // socket buffer, so the write does not block) and close.
+      ++refused;
+      static const std::string kBusy = [] {
+        const std::string body =
+            ErrorResponse(503, "unavailable", "too many connections; try again later").body;
+        return fmt::format(
+            "HTTP/1.1 503 Service Unavailable\r\nServer: mlpipe\r\nConnection: close\r\n"
+            "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{}",
+            body.size(), body);
+      }();
+      beast::error_code ignored;
+      socket.non_blocking(true, ignored);
+      socket.send(net::buffer(kBusy), 0, ignored);
+      socket.shutdown(tcp::socket::shutdown_both, ignored);
+      socket.close(ignored);
     }
     Accept();
   });
@@ -260,6 +445,8 @@ struct HttpServer::Impl : ServerCore {};
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpServer::~HttpServer() { Stop(); }
+
+HttpServerCounts HttpServer::Counts() const { return impl_->Counts(); }
 
 const std::string& HttpServer::host() const { return impl_->opts.host; }
 int HttpServer::port() const { return impl_->port; }

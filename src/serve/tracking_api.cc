@@ -3,8 +3,11 @@
 // (tracking_routes.cc) on an HttpServer.
 #include "mlpipe/serve/tracking_api.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -66,6 +69,9 @@ Status TrackingServerOptions::Validate() const {
   h.port = port;
   h.threads = threads;
   h.body_limit = body_limit;
+  h.idle_timeout_s = idle_timeout_s;
+  h.body_timeout_s = body_timeout_s;
+  h.max_connections = max_connections;
   return h.Validate();
 }
 
@@ -77,7 +83,11 @@ struct TrackingServer::Impl {
   std::unique_ptr<ObjectUploads> uploads;
   std::unique_ptr<HttpServer> server;
 
-  HttpResponse Handle(const HttpRequest& req) {
+  std::vector<std::pair<std::string, std::string>> redactions;  // path -> label, longest first
+
+  // The refusal of a write that is read-only or lacks the token, from its
+  // headers alone; std::nullopt when it may proceed.
+  std::optional<HttpResponse> CheckHeaders(const HttpRequest& req) const {
     const bool write = req.method != "GET" && req.method != "HEAD";
     if (write && opts.read_only) {
       return ErrorResponse(
@@ -85,16 +95,55 @@ struct TrackingServer::Impl {
           "this tracking server is read-only; " + req.method + " " + req.path + " is refused");
     }
     if (write && !SameDigest(core::Sha256Hex(BearerToken(req)), token_digest)) {
-      core::LogWarning("{} {}: refused, bad or missing API token", req.method, req.path);
       return ErrorResponse(401, "unauthenticated",
                            "a write needs the server's API token: send \"Authorization: Bearer "
                            "TOKEN\" (mlpipe sends $MLPIPE_API_TOKEN)");
     }
+    return std::nullopt;
+  }
+
+  HttpResponse Handle(const HttpRequest& req) {
+    if (std::optional<HttpResponse> refused = CheckHeaders(req)) return std::move(*refused);
     HttpResponse r = DispatchTrackingRequest(*stores[req.worker], *objects, *uploads, req);
+    if (r.status >= 400) r.body = Redact(std::move(r.body));
     core::LogDebug("{} {} -> {}", req.method, req.target, r.status);
     return r;
   }
+
+  // `text` with the server's folders replaced by their labels.
+  std::string Redact(std::string text) const {
+    for (const auto& [path, label] : redactions) {
+      for (size_t at = text.find(path); at != std::string::npos; at = text.find(path, at)) {
+        text.replace(at, path.size(), label);
+        at += label.size();
+      }
+    }
+    return text;
+  }
 };
+
+// The server's folders as given and as absolute paths (errors may show
+// either), longest first so that a folder inside another is replaced whole.
+std::vector<std::pair<std::string, std::string>> Redactions(const TrackingServerOptions& o) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto add = [&out](const std::string& path, const std::string& label) {
+    if (path.empty() || path == "/" || path == ".") return;
+    out.emplace_back(path, label);
+    std::error_code ec;
+    std::filesystem::path abs = std::filesystem::absolute(path, ec);
+    if (!ec) out.emplace_back(abs.lexically_normal().string(), label);
+    std::filesystem::path canonical = std::filesystem::weakly_canonical(path, ec);
+    if (!ec) out.emplace_back(canonical.string(), label);
+  };
+  add(o.objects_dir, "<objects>");
+  if (o.store_uri.find("://") == std::string::npos) {
+    add(o.store_uri, "<store>");
+    add(core::DirName(o.store_uri), "<store>");
+  }
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  return out;
+}
 
 TrackingServer::TrackingServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TrackingServer::~TrackingServer() { Stop(); }
@@ -105,6 +154,7 @@ Result<std::unique_ptr<TrackingServer>> TrackingServer::Start(
   auto impl = std::make_unique<Impl>();
   impl->opts = options;
   impl->token_digest = core::Sha256Hex(options.token);
+  impl->redactions = Redactions(options);
   core::Env* env = options.env != nullptr ? options.env : core::Env::Default();
   for (int i = 0; i < options.threads; ++i) {
     auto s = store::OpenMetadataStore(options.store_uri, env);
@@ -118,7 +168,15 @@ Result<std::unique_ptr<TrackingServer>> TrackingServer::Start(
   h.port = options.port;
   h.threads = options.threads;
   h.body_limit = options.body_limit;
+  h.idle_timeout_s = options.idle_timeout_s;
+  h.body_timeout_s = options.body_timeout_s;
+  h.max_connections = options.max_connections;
   Impl* raw = impl.get();
+  h.check_headers = [raw](const HttpRequest& req) {
+    std::optional<HttpResponse> r = raw->CheckHeaders(req);
+    if (r) core::LogWarning("{} {}: refused before reading its body", req.method, req.path);
+    return r;
+  };
   MLPIPE_ASSIGN_OR_RETURN(impl->server, HttpServer::Start(h, [raw](const HttpRequest& req) {
                             return raw->Handle(req);
                           }));

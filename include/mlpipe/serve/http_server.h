@@ -7,6 +7,9 @@
 // travels in the body {"error": {"code": "not_found", "message": "..."}}.
 // A request that cannot be parsed gets 400, one whose body exceeds the limit
 // 413, and the connection is closed; the server keeps serving others.
+// Limits against clients that hold resources: a connection limit, a timeout
+// for a request's header and one for its body, and a check of the headers
+// before any body is read (HttpServerOptions).
 //
 // Thread safety: the handler is called concurrently from the io threads; a
 // request's `worker` says which (0..threads-1), so that a handler can keep
@@ -14,9 +17,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -59,18 +64,50 @@ HttpResponse ErrorResponse(int http_status, std::string_view code, std::string_v
 // `j` serialised; a value that cannot be (invalid UTF-8) becomes a 500 reply.
 HttpResponse JsonResponse(const core::Json& j, int http_status = 200);
 
+// Called with a request's method, target and headers (its body not read yet,
+// `body` empty). A response it returns is sent instead, the body is never read
+// into memory and the connection is closed; std::nullopt lets the request
+// proceed. E.g. authentication, so that an unauthenticated client cannot make
+// the server hold a large body.
+using HttpHeaderCheck = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
+
 struct HttpServerOptions {
   std::string host = "127.0.0.1";        // address to bind
   int port = 0;                          // 0: any free port (see HttpServer::port())
   int threads = 4;                       // io threads, >= 1
   size_t body_limit = size_t{64} << 20;  // bytes; a larger request body gets 413
-  int idle_timeout_s = 300;              // a kept-alive connection idle this long is closed
+  // Seconds a connection may take to send a request's header, counted from
+  // when it opens or its previous reply was sent: a kept-alive connection idle
+  // this long, or a client trickling its header, is closed.
+  int idle_timeout_s = 10;
+  int body_timeout_s = 60;  // seconds to receive a request's whole body
+  // Open connections at most. When full, a new connection replaces the one
+  // that has waited longest for its next request header (closed, counted as
+  // evicted); when every connection is inside a request, the new one gets
+  // 503 and is closed (counted as refused).
+  size_t max_connections = 64;
+  HttpHeaderCheck check_headers;  // optional
 
   // InvalidArgument naming the field that is out of range.
   Status Validate() const;
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+// What the server counted since it started; served as Prometheus text on
+// GET /metrics (see HttpServer).
+struct HttpServerCounts {
+  uint64_t connections_accepted = 0;  // admitted connections
+  uint64_t connections_refused = 0;   // closed with 503 at max_connections
+  uint64_t connections_evicted = 0;   // idle ones closed to admit a new one
+  uint64_t header_timeouts = 0;       // closed after idle_timeout_s without a header
+  uint64_t body_timeouts = 0;         // closed after body_timeout_s inside a body
+  uint64_t rejected_before_body = 0;  // answered by check_headers, body unread
+  uint64_t connections_open = 0;      // now
+};
+
+// The counts as Prometheus text exposition (mlpipe_http_* metrics).
+std::string HttpCountsToPrometheus(const HttpServerCounts& counts);
 
 class HttpServer {
  public:
@@ -82,6 +119,10 @@ class HttpServer {
   ~HttpServer();  // Stop()
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
+
+  // GET /metrics is answered by the server itself, before the handler, with
+  // HttpCountsToPrometheus(Counts()) (text/plain; version=0.0.4).
+  HttpServerCounts Counts() const;
 
   const std::string& host() const;
   int port() const;  // the bound port (the one picked when options.port was 0)

@@ -5,7 +5,10 @@
 //
 // Authentication: every write (POST, PUT, DELETE) must carry
 // "Authorization: Bearer TOKEN" matching the server's token (compared in
-// constant time); reads (GET) are open to anyone who can reach the port.
+// constant time), checked on the headers before the body is read (a refused
+// write's body is never read); reads (GET) are open to anyone who can reach
+// the port. Error replies never show the server's file paths: the object
+// and store folders appear as <objects> and <store>.
 // A server without a token must be read-only. The token protects against
 // accidents and casual misuse on a trusted network; it travels in clear text
 // (no TLS yet), so bind to 127.0.0.1 or put a TLS proxy in front.
@@ -34,6 +37,9 @@ struct TrackingServerOptions {
   std::string token;                     // what writes must present; empty only when read_only
   bool read_only = false;                // refuse every write (403) whatever the token
   size_t body_limit = size_t{64} << 20;  // larger request bodies get 413
+  int idle_timeout_s = 10;               // see HttpServerOptions
+  int body_timeout_s = 60;               // see HttpServerOptions
+  size_t max_connections = 64;           // see HttpServerOptions
   core::Env* env = nullptr;              // files and clock; core::Env::Default() when null
 
   // kInvalidArgument naming the option at fault.
