@@ -267,16 +267,16 @@ AssociationSummary ComputeAssociations(const table::Table& table,
                  static_cast<size_t>(d.num_codes) <= options.max_association_categories);
     if (!usable[i]) out.excluded_columns.push_back(table.column(i).name());
   }
+  // Pairs in order (i, j), i < j, up to the cap; those past it are counted,
+  // not walked: the cost is linear in the pairs computed, not in all m^2 / 2.
+  const uint64_t num_usable = static_cast<uint64_t>(std::count(usable.begin(), usable.end(), true));
+  const uint64_t all_pairs = num_usable * (num_usable - (num_usable > 0 ? 1 : 0)) / 2;
   std::vector<PairJob> jobs;
   size_t results = 0, acc_total = 0;
-  for (size_t i = 0; i < m; ++i) {
+  for (size_t i = 0; i < m && jobs.size() < options.max_association_pairs; ++i) {
     if (!usable[i]) continue;
-    for (size_t j = i + 1; j < m; ++j) {
+    for (size_t j = i + 1; j < m && jobs.size() < options.max_association_pairs; ++j) {
       if (!usable[j]) continue;
-      if (jobs.size() >= options.max_association_pairs) {
-        ++out.pairs_skipped;
-        continue;
-      }
       bool ni = data[i].kind == Kind::kNumeric, nj = data[j].kind == Kind::kNumeric;
       PairJob job;
       if (ni && nj) {
@@ -294,18 +294,22 @@ AssociationSummary ComputeAssociations(const table::Table& table,
       jobs.push_back(job);
     }
   }
+  out.pairs_skipped = all_pairs - jobs.size();
   out.pairs.resize(results);
   if (jobs.empty()) return out;
 
   const std::vector<uint32_t> rows = SampleRows(table.num_rows(), options.association_sample_rows);
   const size_t n = rows.empty() ? table.num_rows() : rows.size();
   if (!rows.empty()) out.sample_rows = n;
+  // Samples only of the columns some computed pair reads.
+  std::vector<bool> needed(m, false);
+  for (const PairJob& job : jobs) needed[job.a] = needed[job.b] = true;
   std::vector<Sample> samples(m);
   core::ThreadPool::Shared().ParallelFor(
       m,
       [&](size_t begin, size_t end) {
         for (size_t i = begin; i < end; ++i) {
-          if (usable[i]) samples[i] = TakeSample(table.column(i), data[i], rows, n);
+          if (needed[i]) samples[i] = TakeSample(table.column(i), data[i], rows, n);
         }
       },
       m);

@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include "mlpipe/core/message.h"
+
 namespace mlpipe::profile {
 namespace {
 
@@ -28,7 +30,7 @@ class Collector {
   // `row` is 0-based.
   void Add(size_t row, std::string value) {
     if (anomaly_.examples.size() < max_examples_)
-      anomaly_.examples.push_back({row + 1, std::move(value)});
+      anomaly_.examples.push_back({row + 1, core::ClipForMessage(value)});
     ++anomaly_.count;
   }
   // The anomaly with its column and message (even when no value was added).
@@ -269,7 +271,7 @@ void CheckCategories(const Column& col, const ColumnSchema& cs, const ValidateOp
   unseen.Emit(cs.name,
               fmt::format("{} not among the {} allowed categories ({})",
                           Plural(unseen.count(), "value is", "values are"), cs.categories->size(),
-                          allowed_text),
+                          core::ClipForMessage(allowed_text, 400)),
               out);
 }
 

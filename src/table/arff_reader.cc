@@ -1,10 +1,13 @@
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
 #include "csv_scan.h"
+#include "mlpipe/core/message.h"
 #include "mlpipe/table/arff.h"
+#include "mlpipe/table/table.h"
 #include "value_parse.h"
 
 namespace mlpipe::table {
@@ -128,7 +131,7 @@ Result<Column> BuildArffColumn(const Attribute& a, const std::vector<std::string
       if (it == index.end())
         return InvalidArgumentError(
             fmt::format("{}:{}: column '{}': '{}' is not one of the declared values", source,
-                        lines[r], a.name, values[r]));
+                        lines[r], core::ClipForMessage(a.name), core::ClipForMessage(values[r])));
       codes[r] = it->second;
     }
     return Column::Categorical(a.name, std::move(codes), a.nominal, valid);
@@ -140,7 +143,8 @@ Result<Column> BuildArffColumn(const Attribute& a, const std::vector<std::string
   size_t bad = 0;
   if (!internal::BuildColumnFromText(a.name, values, valid, type, false, 0, &col, &bad))
     return InvalidArgumentError(fmt::format("{}:{}: column '{}': '{}' is not a valid {}", source,
-                                            lines[bad], a.name, values[bad], DataTypeName(type)));
+                                            lines[bad], core::ClipForMessage(a.name),
+                                            core::ClipForMessage(values[bad]), DataTypeName(type)));
   return col;
 }
 
@@ -151,6 +155,7 @@ Result<Table> ReadArffImpl(std::string_view text, std::string_view source) {
         fmt::format("{}: invalid UTF-8 at byte offset {} (line {})", source, bad,
                     1 + std::count(text.begin(), text.begin() + bad, '\n')));
   std::vector<Attribute> attrs;
+  std::unordered_set<std::string> attr_names;
   bool in_data = false;
   std::vector<std::vector<std::string>> values;
   std::vector<std::vector<uint8_t>> valid;
@@ -178,10 +183,10 @@ Result<Table> ReadArffImpl(std::string_view text, std::string_view source) {
       if (keyword == "@relation") continue;
       if (keyword == "@attribute") {
         MLPIPE_ASSIGN_OR_RETURN(Attribute a, ParseAttribute(rest, where));
-        for (const auto& other : attrs)
-          if (other.name == a.name)
-            return InvalidArgumentError(
-                fmt::format("{}: attribute '{}' declared twice", where, a.name));
+        MLPIPE_RETURN_IF_ERROR(CheckColumnName(where, attrs.size(), a.name));
+        if (!attr_names.insert(a.name).second)
+          return InvalidArgumentError(fmt::format("{}: attribute '{}' declared twice", where,
+                                                  core::ClipForMessage(a.name)));
         attrs.push_back(std::move(a));
         continue;
       }

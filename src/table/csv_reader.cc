@@ -5,12 +5,14 @@
 #include <deque>
 #include <exception>
 #include <memory>
-#include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
 #include "csv_columns.h"
 #include "csv_scan.h"
+#include "mlpipe/core/message.h"
 #include "mlpipe/core/thread_pool.h"
 #include "mlpipe/table/csv.h"
 
@@ -47,15 +49,21 @@ Status ScanErrorStatus(std::string_view text, std::string_view source, const Sca
 }
 
 // Empty names become "Unnamed: I" (I: 0-based position); a repeated name gets
-// the first free suffix ".1", ".2", ... (as pandas does).
+// the first free suffix ".1", ".2", ... (as pandas does). Linear: each name
+// remembers the lowest suffix that may still be free (every lower one is taken
+// and names are never freed), so n copies of one name cost O(n), not O(n^2).
 std::vector<std::string> UniqueNames(std::vector<std::string> names) {
-  std::set<std::string> used;
+  std::unordered_set<std::string> used;
+  std::unordered_map<std::string, size_t> next_suffix;
+  used.reserve(names.size());
   for (size_t i = 0; i < names.size(); ++i) {
     if (names[i].empty()) names[i] = fmt::format("Unnamed: {}", i);
     if (used.count(names[i]) != 0) {
-      size_t k = 1;
-      while (used.count(fmt::format("{}.{}", names[i], k)) != 0) ++k;
-      names[i] = fmt::format("{}.{}", names[i], k);
+      size_t& k = next_suffix.try_emplace(names[i], 1).first->second;
+      std::string candidate = fmt::format("{}.{}", names[i], k);
+      while (used.count(candidate) != 0) candidate = fmt::format("{}.{}", names[i], ++k);
+      ++k;
+      names[i] = std::move(candidate);
     }
     used.insert(names[i]);
   }
@@ -89,6 +97,9 @@ Result<Table> ReadCsvImpl(std::string_view text, std::string_view source,
                    ? std::string(internal::FieldText(RawField(text, first, ncols, 0, c), &scratch))
                    : fmt::format("c{}", c);
   }
+  for (size_t c = 0; c < ncols; ++c) {
+    MLPIPE_RETURN_IF_ERROR(CheckColumnName(source, c, names[c]));
+  }
   names = UniqueNames(std::move(names));
   size_t data_begin = options.header ? first.end : begin;
 
@@ -98,8 +109,9 @@ Result<Table> ReadCsvImpl(std::string_view text, std::string_view source,
     auto it = std::find(names.begin(), names.end(), name);
     if (it == names.end())
       return InvalidArgumentError(
-          fmt::format("{}: explicit type for unknown column '{}' (columns: {})", source, name,
-                      fmt::join(names, ", ")));
+          fmt::format("{}: explicit type for unknown column '{}' (columns: {})", source,
+                      core::ClipForMessage(name),
+                      core::ClipForMessage(fmt::format("{}", fmt::join(names, ", ")), 400)));
     is_explicit[it - names.begin()] = 1;
     types[it - names.begin()] = type;
   }
@@ -158,9 +170,10 @@ Result<Table> ReadCsvImpl(std::string_view text, std::string_view source,
     if (row == SIZE_MAX) continue;
     std::string_view raw = RawField(text, chunks[i], ncols, row, col);
     size_t pos = static_cast<size_t>(raw.data() - text.data());
-    return InvalidArgumentError(
-        fmt::format("{}:{}: column '{}': '{}' is not a valid {}", source, LineOf(text, pos),
-                    names[col], internal::FieldText(raw, &scratch), DataTypeName(types[col])));
+    return InvalidArgumentError(fmt::format(
+        "{}:{}: column '{}': '{}' is not a valid {}", source, LineOf(text, pos),
+        core::ClipForMessage(names[col]), core::ClipForMessage(internal::FieldText(raw, &scratch)),
+        DataTypeName(types[col])));
   }
   std::vector<uint8_t> infer_text(ncols, 0);
   std::vector<std::vector<const internal::ChunkColumn*>> parts(ncols);

@@ -224,6 +224,50 @@ TEST(CsvReaderErrorTest, ExplicitTypeViolation) {
             "data.csv: explicit type for unknown column 'nope' (columns: name, age)");
 }
 
+// A 1 MB field is quoted by its first 80 bytes and its size, not whole.
+TEST(CsvReaderErrorTest, HugeOffendingValueIsClipped) {
+  CsvReadOptions o;
+  o.types = {{"age", DataType::kInt64}};
+  std::string big(1 << 20, '7');
+  big += "x";
+  EXPECT_EQ(ErrorOf("name,age\nx," + big + "\n", o),
+            "data.csv:2: column 'age': '" + std::string(80, '7') +
+                "\xE2\x80\xA6 (1048577 bytes)' is not a valid int64");
+}
+
+// A column name longer than kMaxColumnNameBytes is refused, naming the
+// column by its 1-based position; one of exactly the limit is read.
+TEST(CsvReaderErrorTest, OverlongColumnNameIsRefused) {
+  std::string name(kMaxColumnNameBytes + 1, 'n');
+  std::string error = ErrorOf("a," + name + "\n1,2\n");
+  EXPECT_EQ(error.rfind("data.csv: column 2's name is 4097 bytes long; names are limited to "
+                        "4096 bytes",
+                        0),
+            0u)
+      << error;
+  EXPECT_LT(error.size(), 200u);
+  Result<Table> t = Read("a," + std::string(kMaxColumnNameBytes, 'n') + "\n1,2\n");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->column(1).name().size(), kMaxColumnNameBytes);
+}
+
+// 20,000 copies of one name: renamed a, a.1, ..., a.19999 (as pandas does),
+// in linear time (quadratic took over a minute; bounded by the test timeout).
+TEST(CsvReaderTest, ManyDuplicateNamesAreRenamedInLinearTime) {
+  const size_t n = 20000;
+  std::string header, row;
+  for (size_t i = 0; i < n; ++i) {
+    header += i ? ",a" : "a";
+    row += i ? ",1" : "1";
+  }
+  Result<Table> t = Read(header + "\n" + row + "\n");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_EQ(t->num_columns(), n);
+  EXPECT_EQ(t->column(0).name(), "a");
+  EXPECT_EQ(t->column(1).name(), "a.1");
+  EXPECT_EQ(t->column(n - 1).name(), "a.19999");
+}
+
 TEST(CsvReaderErrorTest, InvalidUtf8) {
   EXPECT_EQ(ErrorOf("a\nok\n\xC3\x28\n"), "data.csv: invalid UTF-8 at byte offset 5 (line 3)");
   EXPECT_EQ(ErrorOf("a\xFF\n1\n"), "data.csv: invalid UTF-8 at byte offset 1 (line 1)");

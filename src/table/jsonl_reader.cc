@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "mlpipe/core/message.h"
 #include "mlpipe/table/jsonl.h"
+#include "mlpipe/table/table.h"
 #include "value_parse.h"
 
 namespace mlpipe::table {
@@ -82,6 +84,8 @@ Result<Table> ReadJsonlImpl(std::string_view text, std::string_view source,
     for (const auto& [key, value] : obj.items()) {
       auto [it, inserted] = index.emplace(key, columns.size());
       if (inserted) {
+        MLPIPE_RETURN_IF_ERROR(
+            CheckColumnName(fmt::format("{}:{}", source, line_no), columns.size(), key));
         columns.emplace_back();
         columns.back().name = key;
       }
@@ -99,8 +103,8 @@ Result<Table> ReadJsonlImpl(std::string_view text, std::string_view source,
   if (lines.empty()) return InvalidArgumentError(fmt::format("{}: the file is empty", source));
   for (const auto& [name, type] : options.types) {
     if (index.count(name) == 0)
-      return InvalidArgumentError(
-          fmt::format("{}: explicit type for unknown column '{}'", source, name));
+      return InvalidArgumentError(fmt::format("{}: explicit type for unknown column '{}'", source,
+                                              core::ClipForMessage(name)));
   }
   Table table;
   for (auto& c : columns) {
@@ -112,9 +116,9 @@ Result<Table> ReadJsonlImpl(std::string_view text, std::string_view source,
     if (!internal::BuildColumnFromText(c.name, c.texts, c.valid, type,
                                        !is_explicit && type == DataType::kString,
                                        options.max_categories, &col, &bad))
-      return InvalidArgumentError(fmt::format("{}:{}: column '{}': '{}' is not a valid {}", source,
-                                              lines[bad], c.name, c.texts[bad],
-                                              DataTypeName(type)));
+      return InvalidArgumentError(fmt::format(
+          "{}:{}: column '{}': '{}' is not a valid {}", source, lines[bad],
+          core::ClipForMessage(c.name), core::ClipForMessage(c.texts[bad]), DataTypeName(type)));
     MLPIPE_RETURN_IF_ERROR(table.AddColumn(std::move(col)));
   }
   return table;

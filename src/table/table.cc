@@ -2,11 +2,21 @@
 
 #include <fmt/format.h>
 
+#include "mlpipe/core/message.h"
+
 namespace mlpipe::table {
+
+Status CheckColumnName(std::string_view source, size_t index, std::string_view name) {
+  if (name.size() <= kMaxColumnNameBytes) return Status::OK();
+  return InvalidArgumentError(fmt::format(
+      "{}: column {}'s name is {} bytes long; names are limited to {} bytes (it starts '{}')",
+      source, index + 1, name.size(), kMaxColumnNameBytes, core::ClipForMessage(name, 40)));
+}
 
 Status Table::AddColumn(Column column) {
   if (index_.count(column.name()) != 0)
-    return InvalidArgumentError(fmt::format("duplicate column name '{}'", column.name()));
+    return InvalidArgumentError(
+        fmt::format("duplicate column name '{}'", core::ClipForMessage(column.name())));
   if (!columns_.empty() && column.size() != num_rows_)
     return InvalidArgumentError(fmt::format("column '{}' has {} rows, the table has {}",
                                             column.name(), column.size(), num_rows_));
@@ -36,7 +46,8 @@ const Column* Table::FindColumn(std::string_view name) const {
 Result<const Column*> Table::GetColumn(std::string_view name) const {
   if (const Column* c = FindColumn(name)) return c;
   return NotFoundError(
-      fmt::format("no column named '{}' (columns: {})", name, fmt::join(ColumnNames(), ", ")));
+      fmt::format("no column named '{}' (columns: {})", core::ClipForMessage(name),
+                  core::ClipForMessage(fmt::format("{}", fmt::join(ColumnNames(), ", ")), 400)));
 }
 
 Table Table::Take(const std::vector<size_t>& rows) const {

@@ -11,6 +11,15 @@
 
 namespace mlpipe::table {
 
+// Column names are at most this many bytes. Every reader refuses a longer
+// one: a name is copied into every association pair, warning and report that
+// mentions it, so a 15 MB name would cost gigabytes.
+inline constexpr size_t kMaxColumnNameBytes = 4096;
+
+// InvalidArgument "SOURCE: column N's name is B bytes long; ..." (N 1-based)
+// when `name` is longer than kMaxColumnNameBytes; OK otherwise.
+Status CheckColumnName(std::string_view source, size_t index, std::string_view name);
+
 class Table {
  public:
   Table() = default;
