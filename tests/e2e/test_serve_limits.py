@@ -127,7 +127,9 @@ class ServeLimitsTest(unittest.TestCase):
                 status, body = self.get("/api/v1/health", token=TOKEN)
                 self.assertEqual(status, 200, body)
             m = self.metrics()
-            self.assertLessEqual(m["mlpipe_http_connections_open"], MAX_CONNECTIONS)
+            # Not 80: at most the limit, plus the one that this very request's
+            # connection evicted and that may still be closing.
+            self.assertLessEqual(m["mlpipe_http_connections_open"], MAX_CONNECTIONS + 1)
             self.assertGreater(m["mlpipe_http_connections_evicted_total"], 0)
         finally:
             for s in held:
