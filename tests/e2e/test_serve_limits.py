@@ -3,8 +3,8 @@ resources (docs/tracking.md, "Limits"): writes are authenticated on their
 headers before any body is read; a connection limit, with the longest-idle
 connection closed to admit a new one; an idle timeout; the counts on GET
 /metrics (Prometheus text); error replies that show no server path and no
-huge value. The independent truths are raw sockets, /proc/PID/status and the
-Prometheus text format's grammar.
+huge value. The independent truths are raw sockets, /proc/PID/status, the
+Prometheus text format's grammar and Prometheus' promtool.
 
 Run by ctest with MLPIPE_BIN (the built binary) and MLPIPE_SOURCE_DIR set.
 """
@@ -80,6 +80,10 @@ class ServeLimitsTest(unittest.TestCase):
     def metrics(self):
         status, text = self.get("/metrics")
         self.assertEqual(status, 200)
+        # Prometheus' own linter reads the exposition (exit 0: parsed, no lint problems).
+        lint = subprocess.run(["promtool", "check", "metrics"], input=text, text=True,
+                              capture_output=True)
+        self.assertEqual(lint.returncode, 0, lint.stdout + lint.stderr)
         values = {}
         for line in text.splitlines():
             if line.startswith("#"):
