@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "mlpipe/core/log.h"
 #include "mlpipe/core/random.h"
 #include "mlpipe/core/thread_pool.h"
 #include "mlpipe/eval/confidence.h"
@@ -118,6 +119,7 @@ Result<core::Json> DefaultFeatureSpec(const table::Table& train_x, const Target&
                                       const std::string& family, uint64_t seed) {
   features::DefaultPipelineOptions po;
   po.scale = IsLinear(family);
+  po.impute_all = IsLinear(family);  // trees route missing values; linear models cannot
   po.seed = seed;
   const table::Column y = train_y.AsColumn();
   MLPIPE_ASSIGN_OR_RETURN(features::FeaturePipeline pipeline,
@@ -185,48 +187,66 @@ Result<TrainResult> Train(const table::Table& data, const TrainOptions& options,
 
   core::ThreadPool& pool = core::ThreadPool::Shared();
   std::vector<TrainEntry> entries;
+  // One family's failure on this data (bad input for it, e.g. a value a
+  // linear model cannot take) is recorded and the others go on; only when
+  // every family fails does Train fail. Other errors end the training.
+  core::Json failed = core::Json::array();
+  Status first_failure;
   for (const auto& family : families) {
-    core::Json pipeline_spec;
-    if (auto given = options.pipelines.find(family); given != options.pipelines.end()) {
-      pipeline_spec = given->second;
-    } else {
-      MLPIPE_ASSIGN_OR_RETURN(pipeline_spec,
-                              DefaultFeatureSpec(train_x, train_y, family, options.seed));
-    }
-    SearchProblem problem{&train_x, &train_y, pipeline_spec, *folds, metrics};
     MLPIPE_ASSIGN_OR_RETURN(SearchSpace space, DefaultSearchSpace(family));
     if (auto o = options.search_overrides.find(family); o != options.search_overrides.end()) {
       MLPIPE_RETURN_IF_ERROR(ApplyOverrides(space, o->second));
     }
     if (observer != nullptr) observer->OnFamilyStart(family, CountTrials(spec, space));
-    SearchOptions so{spec, options.seed, &pool, static_cast<int>(pool.size()), observer};
-    TrainEntry e;
-    e.family = family;
-    MLPIPE_ASSIGN_OR_RETURN(e.search, RunSearch(problem, space, so));
-    const Trial& best = e.search.best_trial();
-    MLPIPE_ASSIGN_OR_RETURN(e.fitted,
-                            FitFinal(train_x, train_y, problem.pipeline_spec, family, best.params,
-                                     options.seed, static_cast<int>(pool.size())));
-    MLPIPE_ASSIGN_OR_RETURN(table::DenseMatrix tx, e.fitted.pipeline.ToMatrix(test_x));
-    MLPIPE_ASSIGN_OR_RETURN(e.test_predictions, e.fitted.model->Predict(tx));
-    core::Json cv = core::Json::object();
-    for (const auto& m : best.metrics) cv[m.name] = {{"mean", m.mean}, {"std", m.std}};
-    MLPIPE_ASSIGN_OR_RETURN(core::Json test,
-                            TestMetrics(options, test_y, e.test_predictions, metrics));
-    MLPIPE_ASSIGN_OR_RETURN(core::Json fair, Fairness(data, split.test, options.protected_columns,
-                                                      test_y, e.test_predictions));
-    e.json = {{"family", family},
-              {"params", ParamsToJson(best.params)},
-              {"cv", cv},
-              {"test", test},
-              {"fairness", fair},
-              {"trials", e.search.trials.size()},
-              {"fit_seconds", e.fitted.fit_seconds}};
-    double search_fit = 0;
-    for (const auto& t : e.search.trials) search_fit += t.fit_seconds;
-    e.json["search_fit_seconds"] = search_fit;
-    entries.push_back(std::move(e));
+    Status st = [&]() -> Status {
+      core::Json pipeline_spec;
+      if (auto given = options.pipelines.find(family); given != options.pipelines.end()) {
+        pipeline_spec = given->second;
+      } else {
+        MLPIPE_ASSIGN_OR_RETURN(pipeline_spec,
+                                DefaultFeatureSpec(train_x, train_y, family, options.seed));
+      }
+      SearchProblem problem{&train_x, &train_y, pipeline_spec, *folds, metrics};
+      SearchOptions so{spec, options.seed, &pool, static_cast<int>(pool.size()), observer};
+      TrainEntry e;
+      e.family = family;
+      MLPIPE_ASSIGN_OR_RETURN(e.search, RunSearch(problem, space, so));
+      const Trial& best = e.search.best_trial();
+      MLPIPE_ASSIGN_OR_RETURN(e.fitted,
+                              FitFinal(train_x, train_y, problem.pipeline_spec, family, best.params,
+                                       options.seed, static_cast<int>(pool.size())));
+      MLPIPE_ASSIGN_OR_RETURN(table::DenseMatrix tx, e.fitted.pipeline.ToMatrix(test_x));
+      MLPIPE_ASSIGN_OR_RETURN(e.test_predictions, e.fitted.model->Predict(tx));
+      core::Json cv = core::Json::object();
+      for (const auto& m : best.metrics) cv[m.name] = {{"mean", m.mean}, {"std", m.std}};
+      MLPIPE_ASSIGN_OR_RETURN(core::Json test,
+                              TestMetrics(options, test_y, e.test_predictions, metrics));
+      MLPIPE_ASSIGN_OR_RETURN(core::Json fair, Fairness(data, split.test, options.protected_columns,
+                                                        test_y, e.test_predictions));
+      e.json = {{"family", family},
+                {"params", ParamsToJson(best.params)},
+                {"cv", cv},
+                {"test", test},
+                {"fairness", fair},
+                {"trials", e.search.trials.size()},
+                {"fit_seconds", e.fitted.fit_seconds}};
+      double search_fit = 0;
+      for (const auto& t : e.search.trials) search_fit += t.fit_seconds;
+      e.json["search_fit_seconds"] = search_fit;
+      entries.push_back(std::move(e));
+      return Status::OK();
+    }();
+    if (!st.ok()) {
+      if (st.code() != StatusCode::kInvalidArgument) return st;
+      if (first_failure.ok()) first_failure = st;
+      core::LogWarning("family {} failed and is left out: {}", family, st.message());
+      failed.push_back({{"family", family}, {"error", st.message()}});
+    }
     if (observer != nullptr) observer->OnFamilyDone(family);
+  }
+  if (entries.empty()) {
+    return first_failure.WithContext(families.size() == 1 ? "the only family failed"
+                                                          : "every family failed");
   }
   MLPIPE_ASSIGN_OR_RETURN(const MetricDef* def, FindMetric(metrics[0]));
   std::vector<size_t> order(entries.size());
@@ -256,6 +276,7 @@ Result<TrainResult> Train(const table::Table& data, const TrainOptions& options,
                     {"protected", options.protected_columns},
                     {"best", result.best().json},
                     {"leaderboard", board}};
+  if (!failed.empty()) result.summary["failed"] = failed;
   result.train_rows = std::move(split.train);
   result.test_rows = std::move(split.test);
   return result;
