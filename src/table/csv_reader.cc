@@ -228,4 +228,35 @@ Result<Table> ReadCsv(core::Env* env, const std::string& path, const CsvReadOpti
   return ReadCsvString(region->view(), path, options);
 }
 
+Result<std::vector<size_t>> CsvRowLines(std::string_view text, std::string_view source,
+                                        const CsvReadOptions& options) {
+  const size_t begin = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  const char delim = options.delimiter != 0
+                         ? options.delimiter
+                         : internal::DetectDelimiter(text.substr(begin, 1 << 16));
+  std::vector<size_t> lines;
+  size_t pos = begin, line = 1, counted = 0;
+  bool header = options.header;
+  while (pos < text.size()) {
+    CsvChunk chunk;
+    internal::ParseRows(text, pos, text.size(), delim, 0, 1 << 16, &chunk);
+    if (chunk.error.kind != ScanError::Kind::kNone) {
+      return ScanErrorStatus(text, source, chunk.error, 0);
+    }
+    if (chunk.rows() == 0) break;
+    for (uint32_t start : chunk.row_starts) {
+      const size_t at = chunk.base + start;
+      line += static_cast<size_t>(std::count(text.begin() + counted, text.begin() + at, '\n'));
+      counted = at;
+      if (header) {
+        header = false;
+      } else {
+        lines.push_back(line);
+      }
+    }
+    pos = chunk.end;
+  }
+  return lines;
+}
+
 }  // namespace mlpipe::table

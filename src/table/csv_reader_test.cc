@@ -19,6 +19,23 @@ std::string ErrorOf(std::string_view text, CsvReadOptions o = {}) {
   return t.ok() ? "" : t.status().message();
 }
 
+// Lines counted by hand: the header on 1, a blank line skipped, a quoted
+// field spanning two lines, CRLF endings, a BOM.
+TEST(CsvReaderTest, RowLinesNameTheLineEachRowStartsOn) {
+  auto lines = CsvRowLines(
+      "\xEF\xBB\xBF"
+      "a,b\r\n1,2\r\n\r\n3,\"x\ny\"\r\n4,5\r\n6,7",
+      "t.csv");
+  ASSERT_TRUE(lines.ok()) << lines.status().ToString();
+  EXPECT_EQ(*lines, (std::vector<size_t>{2, 4, 6, 7}));
+  CsvReadOptions no_header;
+  no_header.header = false;
+  auto plain = CsvRowLines("1;2\n3;4\n", "t.csv", no_header);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(*plain, (std::vector<size_t>{1, 2}));
+  EXPECT_FALSE(CsvRowLines("a,b\n1,\"open\n", "t.csv").ok());
+}
+
 TEST(CsvReaderTest, InfersTypes) {
   Result<Table> t =
       Read("b,i,f,c,s\ntrue,1,1.5,x,p\nFalse,-2,2,x,q\nTRUE,+3,1e3,y,r\nTrue,4,.5,x,s\n");

@@ -82,6 +82,12 @@ Result<Table> ReadCsv(core::Env* env, const std::string& path, const CsvReadOpti
 Result<Table> ReadCsvString(std::string_view text, std::string_view source,
                             const CsvReadOptions& options = {});
 
+// The 1-based line on which each data row of CSV `text` starts (blank lines
+// skipped, quoted line breaks followed as ReadCsvString does), for messages
+// that name a row by its line. Errors as ReadCsvString's for a broken file.
+Result<std::vector<size_t>> CsvRowLines(std::string_view text, std::string_view source,
+                                        const CsvReadOptions& options = {});
+
 struct CsvWriteOptions {
   char delimiter = ',';
   // Missing values are written as this token.
