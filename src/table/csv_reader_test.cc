@@ -63,12 +63,20 @@ TEST(CsvReaderTest, IntOverflowBecomesFloat) {
   EXPECT_EQ(t->column(0).float64s()[1], 1e20);
 }
 
-TEST(CsvReaderTest, NanTextIsFloatOnlyBesideNumbers) {
-  Result<Table> t = Read("a,b\nnan,nan\n2.5,inf\n");
-  ASSERT_TRUE(t.ok());
-  EXPECT_EQ(t->column(0).type(), DataType::kFloat64);
-  EXPECT_TRUE(std::isnan(t->column(0).float64s()[0]));
-  EXPECT_EQ(t->column(1).type(), DataType::kString);
+// NaN in any spelling is missing, never a value (pandas reads nan, NaN,
+// -nan, -NaN as missing; the other spellings read as NaN floats, which the
+// reader makes missing too). inf stays a value.
+TEST(CsvReaderTest, NanIsMissingInEverySpelling) {
+  Result<Table> t = Read("a,b,c,d\nnan,nan,NAN,x\n2.5,inf,1,NaN\n-NaN,-inf,+nan,y\n4,5,6,z\n");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  for (int c = 0; c < 3; ++c) ASSERT_EQ(t->column(c).type(), DataType::kFloat64) << c;
+  EXPECT_EQ(t->column(0).null_count(), 2u);
+  EXPECT_EQ(t->column(0).float64s()[1], 2.5);
+  EXPECT_EQ(t->column(1).null_count(), 1u);
+  EXPECT_EQ(t->column(1).float64s()[1], INFINITY);
+  EXPECT_EQ(t->column(1).float64s()[2], -INFINITY);
+  EXPECT_EQ(t->column(2).null_count(), 2u);
+  EXPECT_EQ(t->column(3).null_count(), 1u);  // a text column: the token alone
 }
 
 TEST(CsvReaderTest, SpacesAroundNumbersAreIgnored) {

@@ -36,10 +36,13 @@
 // - Inference over all present values, surrounding spaces and tabs ignored:
 //   bool when all are true/false/TRUE/FALSE/True/False; int64 when all are
 //   [+-]digits within int64; float64 when all are numbers as std::from_chars
-//   reads them (plus a leading '+'), including "nan", "inf", "infinity" in
-//   any case — as long as at least one value is an ordinary number (a column
-//   of only "nan" text is text); magnitudes beyond double become +-inf. So an
-//   integer column with a value past int64 is float64. Otherwise the column is
+//   reads them (plus a leading '+'), including "inf", "infinity" in any case
+//   — as long as at least one value is an ordinary number; magnitudes beyond
+//   double become +-inf. So an integer column with a value past int64 is
+//   float64. NaN is never a value: "nan", "NaN", "-nan", "-NaN" are missing
+//   tokens by default (as in pandas), and any other spelling that a float64
+//   column reads as NaN ("NAN", "+nan") is missing too. Infinities stay
+//   values (the profile warns about them; training refuses them). Otherwise the column is
 //   categorical (see max_categories) or string. A column with no present value
 //   (or a file with no data rows) is float64, all missing.
 // - Quoting does not affect inference: "5" quoted is the number 5.
@@ -62,7 +65,9 @@ struct CsvReadOptions {
   // The first row names the columns; otherwise columns are "c0", "c1", ...
   bool header = true;
   // Unquoted fields equal to one of these (after trimming spaces) are missing.
-  std::vector<std::string> missing_tokens = {"", "NA", "N/A", "?", "null"};
+  // (NaN spellings as pandas reads them missing, in any column.)
+  std::vector<std::string> missing_tokens = {"",    "NA",  "N/A",  "?",   "null",
+                                             "nan", "NaN", "-nan", "-NaN"};
   // Explicit types for named columns; the rest are inferred. A name that is not
   // a column of the file is an error.
   std::map<std::string, DataType> types;
@@ -99,7 +104,7 @@ struct CsvWriteOptions {
 // as missing. Reading the output gives an equal table (types given explicitly),
 // except that an empty string value reads back as missing (see above).
 // float64 values are written in the shortest form that reads back exactly;
-// NaN and infinities as nan, inf, -inf.
+// infinities as inf, -inf; NaN as nan, which reads back as missing.
 std::string WriteCsvString(const Table& table, const CsvWriteOptions& options = {});
 // Writes atomically (Env::WriteFileAtomic).
 Status WriteCsv(core::Env* env, const Table& table, const std::string& path,
