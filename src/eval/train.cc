@@ -113,6 +113,27 @@ Result<ThreeWaySplit> SplitRows(size_t rows, const Target& target, const TrainOp
   return split;
 }
 
+// Infinite feature values are refused (docs/train.md): no model can use them
+// and no imputation should guess what they stand for.
+Status CheckFinite(const table::Table& features, const TrainOptions& options) {
+  for (const auto& c : features.columns()) {
+    if (c.type() != table::DataType::kFloat64) continue;
+    const auto& v = c.float64s();
+    size_t count = 0, first = 0;
+    for (size_t r = 0; r < v.size(); ++r) {
+      if (c.IsValid(r) && std::isinf(v[r]) && count++ == 0) first = r;
+    }
+    if (count == 0) continue;
+    const std::string where =
+        options.describe_row ? options.describe_row(first) : fmt::format("data row {}", first);
+    return InvalidArgumentError(fmt::format(
+        "{}: column '{}' is {} ({} infinite values in the column); training refuses infinite "
+        "values: replace them, or leave them empty to be imputed",
+        where, c.name(), v[first] > 0 ? "inf" : "-inf", count));
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<core::Json> DefaultFeatureSpec(const table::Table& train_x, const Target& train_y,
@@ -176,6 +197,7 @@ Result<TrainResult> Train(const table::Table& data, const TrainOptions& options,
   const bool classify = target.task != models::Task::kRegression;
   MLPIPE_ASSIGN_OR_RETURN(ThreeWaySplit split, SplitRows(data.num_rows(), target, options));
   const table::Table features = data.Drop(dropped);
+  MLPIPE_RETURN_IF_ERROR(CheckFinite(features, options));
   const table::Table train_x = features.Take(split.train), test_x = features.Take(split.test);
   const Target train_y = target.Take(split.train);
   result.test_target = target.Take(split.test);

@@ -269,5 +269,29 @@ TEST(Train, OneFailedFamilyDoesNotEndTheSearch) {
   EXPECT_NE(all.status().message().find("imputed"), std::string::npos);
 }
 
+// inf in a feature is refused, the first one named with its row.
+TEST(Train, InfiniteFeatureValueIsRefusedNamingTheRow) {
+  auto data = table::ReadCsvString(
+      "x,z,y\n1,1,0\n2,2,1\n3,3,0\n4,-inf,1\n5,5,0\n6,inf,1\n7,7,0\n8,8,1\n", "inf.csv");
+  ASSERT_TRUE(data.ok()) << data.status().ToString();
+  ASSERT_EQ(data->column(1).type(), table::DataType::kFloat64);
+  TrainOptions o;
+  o.target = "y";
+  o.families = {"gbdt"};
+  o.search = "random:1";
+  o.cv = 2;
+  auto r = Train(*data, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("data row 3: column 'z' is -inf (2 infinite values"),
+            std::string::npos)
+      << r.status().message();
+  o.describe_row = [](size_t row) { return fmt::format("inf.csv:{}", row + 2); };
+  r = Train(*data, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("inf.csv:5: column 'z'"), std::string::npos)
+      << r.status().message();
+}
+
 }  // namespace
 }  // namespace mlpipe::eval
