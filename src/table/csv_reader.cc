@@ -11,6 +11,8 @@
 
 #include "csv_columns.h"
 #include "csv_scan.h"
+#include "decimal_comma.h"
+#include "mlpipe/core/log.h"
 #include "mlpipe/core/thread_pool.h"
 #include "mlpipe/table/csv.h"
 
@@ -207,6 +209,20 @@ Result<Table> ReadCsvImpl(std::string_view text, std::string_view source,
     for (auto& cc : conv) cc[c] = internal::ChunkColumn{};
   });
   chunks.clear();
+  if (delim == ';' && options.decimal_comma) {
+    std::vector<std::string> read;
+    for (size_t c = 0; c < ncols; ++c) {
+      Column number;
+      if (is_explicit[c] || !internal::ReadDecimalCommas(columns[c], &number)) continue;
+      columns[c] = std::move(number);
+      read.push_back(names[c]);
+    }
+    if (!read.empty()) {
+      core::LogInfo("note: {}: read {} with a decimal comma (\"1,5\" as 1.5): {}", source,
+                    read.size() == 1 ? "one column" : fmt::format("{} columns", read.size()),
+                    fmt::join(read, ", "));
+    }
+  }
   Table table;
   for (auto& col : columns) MLPIPE_RETURN_IF_ERROR(table.AddColumn(std::move(col)));
   return table;

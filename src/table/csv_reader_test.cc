@@ -36,6 +36,31 @@ TEST(CsvReaderTest, RowLinesNameTheLineEachRowStartsOn) {
   EXPECT_FALSE(CsvRowLines("a,b\n1,\"open\n", "t.csv").ok());
 }
 
+// "1,5" in a ';' file is 1.5; a column with other text, or a ','-delimited
+// file, keeps its text; an explicit type or decimal_comma false turn it off.
+TEST(CsvReaderTest, DecimalCommasInSemicolonFilesAreNumbers) {
+  const char* text = "a;b;c;d\n1,5;x;2;-0,25\n2;y;3,;+7\n;x,1;4;1,0\n";
+  Result<Table> t = Read(text);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_EQ(t->column(0).type(), DataType::kFloat64);
+  EXPECT_EQ(t->column(0).float64s()[0], 1.5);
+  EXPECT_EQ(t->column(0).float64s()[1], 2.0);
+  EXPECT_FALSE(t->column(0).IsValid(2));
+  EXPECT_NE(t->column(1).type(), DataType::kFloat64);  // x,1 is no number
+  EXPECT_NE(t->column(2).type(), DataType::kFloat64);  // "3," has no digit after the comma
+  ASSERT_EQ(t->column(3).type(), DataType::kFloat64);
+  EXPECT_EQ(t->column(3).float64s()[0], -0.25);
+  EXPECT_EQ(t->column(3).float64s()[1], 7.0);
+  CsvReadOptions off;
+  off.decimal_comma = false;
+  Result<Table> kept = ReadCsvString(text, "t.csv", off);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_NE(kept->column(0).type(), DataType::kFloat64);
+  Result<Table> comma = ReadCsvString("a,b\n\"1,5\",2\n\"2,5\",3\n", "t.csv");
+  ASSERT_TRUE(comma.ok());
+  EXPECT_NE(comma->column(0).type(), DataType::kFloat64);
+}
+
 TEST(CsvReaderTest, InfersTypes) {
   Result<Table> t =
       Read("b,i,f,c,s\ntrue,1,1.5,x,p\nFalse,-2,2,x,q\nTRUE,+3,1e3,y,r\nTrue,4,.5,x,s\n");

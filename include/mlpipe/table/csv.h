@@ -71,6 +71,12 @@ struct CsvReadOptions {
   // Explicit types for named columns; the rest are inferred. A name that is not
   // a column of the file is an error.
   std::map<std::string, DataType> types;
+  // In a ';'-delimited file, a column (not given in `types`) whose present
+  // values are all [+-]digits[,digits], at least one with the comma, is read
+  // as float64 with ',' as the decimal separator ("1,5" is 1.5, as pandas'
+  // read_csv(sep=";", decimal=",")), and a note on standard error names the
+  // columns. False: such columns stay text.
+  bool decimal_comma = true;
   // A text column becomes categorical when it has at most this many distinct
   // values and they are at most half the present values; otherwise string.
   size_t max_categories = 1000;
