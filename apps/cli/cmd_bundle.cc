@@ -16,6 +16,7 @@
 #include "mlpipe/bundle/ref.h"
 #include "mlpipe/bundle/score.h"
 #include "mlpipe/core/env.h"
+#include "mlpipe/core/log.h"
 #include "mlpipe/core/output.h"
 #include "mlpipe/core/progress.h"
 #include "mlpipe/table/read.h"
@@ -175,10 +176,19 @@ Status Predict(const CommandState& state, const PredictArgs& args) {
   bundle::ScoreOptions options;
   options.chunk = args.chunk;
   options.on_chunk = [&progress](size_t rows) { progress.Add(rows); };
+  std::vector<bundle::UnscoredRow> unscored;
+  options.unscored = &unscored;
   auto out = bundle::ScoreToCsv(p, data, options);
   if (!out.ok()) return out.status().WithContext(args.input);
   progress.Finish();
   MLPIPE_RETURN_IF_ERROR(core::WriteOutput(env, args.output, *out));
+  if (!unscored.empty()) {
+    auto lines = table::RowLinesOfFile(env, args.input);
+    for (const std::string& w : bundle::DescribeUnscored(
+             unscored, args.input, lines.ok() ? *lines : std::vector<size_t>())) {
+      core::LogWarning("{}", w);
+    }
+  }
   const double read_s = std::chrono::duration<double>(t1 - t0).count();
   const double total_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -186,13 +196,17 @@ Status Predict(const CommandState& state, const PredictArgs& args) {
     // Standard output holds the predictions alone.
   } else if (state.global.json) {
     PrintJson({{"rows", data.num_rows()},
+               {"unscored", unscored.size()},
                {"output", args.output},
                {"model", in.source},
                {"read_seconds", read_s},
                {"seconds", total_s}});
   } else if (!state.global.quiet) {
-    std::cout << fmt::format("wrote {} predictions to {} ({:.3f} s, of which reading {:.3f} s)\n",
-                             data.num_rows(), args.output, total_s, read_s)
+    std::cout << fmt::format("wrote {} predictions to {} ({:.3f} s, of which reading {:.3f} s){}\n",
+                             data.num_rows() - unscored.size(), args.output, total_s, read_s,
+                             unscored.empty() ? ""
+                                              : fmt::format("; {} rows not scored (left empty)",
+                                                            unscored.size()))
               << std::flush;
   }
   return Status::OK();

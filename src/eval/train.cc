@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "mlpipe/core/log.h"
 #include "mlpipe/core/output.h"
 #include "mlpipe/core/random.h"
 #include "mlpipe/core/thread_pool.h"
@@ -113,12 +114,34 @@ Result<ThreeWaySplit> SplitRows(size_t rows, const Target& target, const TrainOp
   return split;
 }
 
+// Infinite feature values are refused (docs/train.md): no model can use them
+// and no imputation should guess what they stand for.
+Status CheckFinite(const table::Table& features, const TrainOptions& options) {
+  for (const auto& c : features.columns()) {
+    if (c.type() != table::DataType::kFloat64) continue;
+    const auto& v = c.float64s();
+    size_t count = 0, first = 0;
+    for (size_t r = 0; r < v.size(); ++r) {
+      if (c.IsValid(r) && std::isinf(v[r]) && count++ == 0) first = r;
+    }
+    if (count == 0) continue;
+    const std::string where =
+        options.describe_row ? options.describe_row(first) : fmt::format("data row {}", first);
+    return InvalidArgumentError(fmt::format(
+        "{}: column '{}' is {} ({} infinite values in the column); training refuses infinite "
+        "values: replace them, or leave them empty to be imputed",
+        where, c.name(), v[first] > 0 ? "inf" : "-inf", count));
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<core::Json> DefaultFeatureSpec(const table::Table& train_x, const Target& train_y,
                                       const std::string& family, uint64_t seed) {
   features::DefaultPipelineOptions po;
   po.scale = IsLinear(family);
+  po.impute_all = IsLinear(family);  // trees route missing values; linear models cannot
   po.seed = seed;
   const table::Column y = train_y.AsColumn();
   MLPIPE_ASSIGN_OR_RETURN(features::FeaturePipeline pipeline,
@@ -175,6 +198,7 @@ Result<TrainResult> Train(const table::Table& data, const TrainOptions& options,
   const bool classify = target.task != models::Task::kRegression;
   MLPIPE_ASSIGN_OR_RETURN(ThreeWaySplit split, SplitRows(data.num_rows(), target, options));
   const table::Table features = data.Drop(dropped);
+  MLPIPE_RETURN_IF_ERROR(CheckFinite(features, options));
   const table::Table train_x = features.Take(split.train), test_x = features.Take(split.test);
   const Target train_y = target.Take(split.train);
   result.test_target = target.Take(split.test);
@@ -186,48 +210,66 @@ Result<TrainResult> Train(const table::Table& data, const TrainOptions& options,
 
   core::ThreadPool& pool = core::ThreadPool::Shared();
   std::vector<TrainEntry> entries;
+  // One family's failure on this data (bad input for it, e.g. a value a
+  // linear model cannot take) is recorded and the others go on; only when
+  // every family fails does Train fail. Other errors end the training.
+  core::Json failed = core::Json::array();
+  Status first_failure;
   for (const auto& family : families) {
-    core::Json pipeline_spec;
-    if (auto given = options.pipelines.find(family); given != options.pipelines.end()) {
-      pipeline_spec = given->second;
-    } else {
-      MLPIPE_ASSIGN_OR_RETURN(pipeline_spec,
-                              DefaultFeatureSpec(train_x, train_y, family, options.seed));
-    }
-    SearchProblem problem{&train_x, &train_y, pipeline_spec, *folds, metrics};
     MLPIPE_ASSIGN_OR_RETURN(SearchSpace space, DefaultSearchSpace(family));
     if (auto o = options.search_overrides.find(family); o != options.search_overrides.end()) {
       MLPIPE_RETURN_IF_ERROR(ApplyOverrides(space, o->second));
     }
     if (observer != nullptr) observer->OnFamilyStart(family, CountTrials(spec, space));
-    SearchOptions so{spec, options.seed, &pool, static_cast<int>(pool.size()), observer};
-    TrainEntry e;
-    e.family = family;
-    MLPIPE_ASSIGN_OR_RETURN(e.search, RunSearch(problem, space, so));
-    const Trial& best = e.search.best_trial();
-    MLPIPE_ASSIGN_OR_RETURN(e.fitted,
-                            FitFinal(train_x, train_y, problem.pipeline_spec, family, best.params,
-                                     options.seed, static_cast<int>(pool.size())));
-    MLPIPE_ASSIGN_OR_RETURN(table::DenseMatrix tx, e.fitted.pipeline.ToMatrix(test_x));
-    MLPIPE_ASSIGN_OR_RETURN(e.test_predictions, e.fitted.model->Predict(tx));
-    core::Json cv = core::Json::object();
-    for (const auto& m : best.metrics) cv[m.name] = {{"mean", m.mean}, {"std", m.std}};
-    MLPIPE_ASSIGN_OR_RETURN(core::Json test,
-                            TestMetrics(options, test_y, e.test_predictions, metrics));
-    MLPIPE_ASSIGN_OR_RETURN(core::Json fair, Fairness(data, split.test, options.protected_columns,
-                                                      test_y, e.test_predictions));
-    e.json = {{"family", family},
-              {"params", ParamsToJson(best.params)},
-              {"cv", cv},
-              {"test", test},
-              {"fairness", fair},
-              {"trials", e.search.trials.size()},
-              {"fit_seconds", e.fitted.fit_seconds}};
-    double search_fit = 0;
-    for (const auto& t : e.search.trials) search_fit += t.fit_seconds;
-    e.json["search_fit_seconds"] = search_fit;
-    entries.push_back(std::move(e));
+    Status st = [&]() -> Status {
+      core::Json pipeline_spec;
+      if (auto given = options.pipelines.find(family); given != options.pipelines.end()) {
+        pipeline_spec = given->second;
+      } else {
+        MLPIPE_ASSIGN_OR_RETURN(pipeline_spec,
+                                DefaultFeatureSpec(train_x, train_y, family, options.seed));
+      }
+      SearchProblem problem{&train_x, &train_y, pipeline_spec, *folds, metrics};
+      SearchOptions so{spec, options.seed, &pool, static_cast<int>(pool.size()), observer};
+      TrainEntry e;
+      e.family = family;
+      MLPIPE_ASSIGN_OR_RETURN(e.search, RunSearch(problem, space, so));
+      const Trial& best = e.search.best_trial();
+      MLPIPE_ASSIGN_OR_RETURN(e.fitted,
+                              FitFinal(train_x, train_y, problem.pipeline_spec, family, best.params,
+                                       options.seed, static_cast<int>(pool.size())));
+      MLPIPE_ASSIGN_OR_RETURN(table::DenseMatrix tx, e.fitted.pipeline.ToMatrix(test_x));
+      MLPIPE_ASSIGN_OR_RETURN(e.test_predictions, e.fitted.model->Predict(tx));
+      core::Json cv = core::Json::object();
+      for (const auto& m : best.metrics) cv[m.name] = {{"mean", m.mean}, {"std", m.std}};
+      MLPIPE_ASSIGN_OR_RETURN(core::Json test,
+                              TestMetrics(options, test_y, e.test_predictions, metrics));
+      MLPIPE_ASSIGN_OR_RETURN(core::Json fair, Fairness(data, split.test, options.protected_columns,
+                                                        test_y, e.test_predictions));
+      e.json = {{"family", family},
+                {"params", ParamsToJson(best.params)},
+                {"cv", cv},
+                {"test", test},
+                {"fairness", fair},
+                {"trials", e.search.trials.size()},
+                {"fit_seconds", e.fitted.fit_seconds}};
+      double search_fit = 0;
+      for (const auto& t : e.search.trials) search_fit += t.fit_seconds;
+      e.json["search_fit_seconds"] = search_fit;
+      entries.push_back(std::move(e));
+      return Status::OK();
+    }();
+    if (!st.ok()) {
+      if (st.code() != StatusCode::kInvalidArgument) return st;
+      if (first_failure.ok()) first_failure = st;
+      core::LogWarning("family {} failed and is left out: {}", family, st.message());
+      failed.push_back({{"family", family}, {"error", st.message()}});
+    }
     if (observer != nullptr) observer->OnFamilyDone(family);
+  }
+  if (entries.empty()) {
+    return first_failure.WithContext(families.size() == 1 ? "the only family failed"
+                                                          : "every family failed");
   }
   MLPIPE_ASSIGN_OR_RETURN(const MetricDef* def, FindMetric(metrics[0]));
   std::vector<size_t> order(entries.size());
@@ -257,6 +299,7 @@ Result<TrainResult> Train(const table::Table& data, const TrainOptions& options,
                     {"protected", options.protected_columns},
                     {"best", result.best().json},
                     {"leaderboard", board}};
+  if (!failed.empty()) result.summary["failed"] = failed;
   result.train_rows = std::move(split.train);
   result.test_rows = std::move(split.test);
   return result;

@@ -6,8 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
+#include <fmt/format.h>
+
+#include "mlpipe/core/env.h"
 #include "mlpipe/features/pipeline.h"
 #include "mlpipe/models/family_table.h"
 #include "mlpipe/table/csv.h"
@@ -174,6 +178,119 @@ TEST(Train, RegressionOnCpu) {
   EXPECT_EQ(r->target.task, models::Task::kRegression);
   EXPECT_EQ(r->best().test_predictions.values.size(), r->test_rows.size());
   EXPECT_TRUE(r->summary["leaderboard"].is_array());
+}
+
+// A column with no missing value in the training rows but some in the test
+// rows: the linear model sees the training median there (regression test:
+// the test rows used to fail with "linear models need imputed input").
+TEST(Train, LinearModelImputesTestRowsMissingWhatTrainingHad) {
+  auto text =
+      core::Env::Default()->ReadFile(std::string(MLPIPE_SOURCE_DIR) + "/examples/data/cpu.csv");
+  ASSERT_TRUE(text.ok());
+  std::vector<std::string> lines;
+  for (size_t b = 0, e; b < text->size(); b = e + 1) {
+    e = text->find('\n', b);
+    if (e == std::string::npos) e = text->size();
+    if (e > b) lines.push_back(text->substr(b, e - b));
+  }
+  const size_t rows = lines.size() - 1, n_train = 180;
+  std::vector<double> train_myct;
+  std::string blanked = lines[0] + "\n";
+  for (size_t r = 0; r < rows; ++r) {
+    const std::string& l = lines[r + 1];
+    const size_t comma = l.find(',');
+    if (r < n_train) train_myct.push_back(std::stod(l.substr(0, comma)));
+    // Every third test row loses its MYCT.
+    blanked += (r >= n_train && r % 3 == 0 ? l.substr(comma) : l) + "\n";
+  }
+  std::sort(train_myct.begin(), train_myct.end());
+  const size_t m = train_myct.size();
+  const double median = (train_myct[m / 2 - 1] + train_myct[m / 2]) / 2;  // m is even
+  auto data = table::ReadCsvString(blanked, "cpu_blanked.csv");
+  ASSERT_TRUE(data.ok()) << data.status().ToString();
+  TrainOptions o;
+  o.target = "class";
+  o.families = {"ridge"};
+  o.search = "random:2";
+  o.cv = 3;
+  o.bootstrap = 20;
+  for (size_t r = 0; r < rows; ++r) (r < n_train ? o.train_rows : o.test_rows).push_back(r);
+  auto r = Train(*data, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const TrainEntry& best = r->best();
+  // The same test rows with the training median written in: same predictions.
+  std::string filled = lines[0] + "\n";
+  for (size_t i = n_train; i < rows; ++i) {
+    const std::string& l = lines[i + 1];
+    filled += (i % 3 == 0 ? fmt::format("{}", median) + l.substr(l.find(',')) : l) + "\n";
+  }
+  auto test = table::ReadCsvString(filled, "cpu_filled.csv");
+  ASSERT_TRUE(test.ok()) << test.status().ToString();
+  auto x = best.fitted.pipeline.ToMatrix(test->Drop({"class"}));
+  ASSERT_TRUE(x.ok()) << x.status().ToString();
+  auto p = best.fitted.model->Predict(*x);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  ASSERT_EQ(p->values.size(), best.test_predictions.values.size());
+  for (size_t i = 0; i < p->values.size(); ++i) {
+    EXPECT_NEAR(best.test_predictions.values[i], p->values[i], 1e-9 * (1 + std::fabs(p->values[i])))
+        << "test row " << i;
+  }
+}
+
+// A family that fails on the data is left out with its error in "failed";
+// the others are still trained. When every family fails, Train fails.
+TEST(Train, OneFailedFamilyDoesNotEndTheSearch) {
+  auto data = table::ReadCsvString(
+      "x,y\n1,0\n2,1\n,0\n4,1\n5,0\n6,1\n7,0\n,1\n9,0\n10,1\n11,0\n12,1\n", "gaps.csv");
+  ASSERT_TRUE(data.ok()) << data.status().ToString();
+  TrainOptions o;
+  o.target = "y";
+  o.families = {"logreg", "gbdt"};
+  o.search = "random:1";
+  o.cv = 2;
+  o.bootstrap = 5;
+  o.test_size = 0.25;
+  // No imputation for logreg: its fit refuses the missing x.
+  o.pipelines["logreg"] = {{"name", "feature_pipeline"},
+                           {"format_version", features::FeaturePipeline::kFormatVersion},
+                           {"transforms", core::Json::array()}};
+  auto r = Train(*data, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->leaderboard.size(), 1u);
+  EXPECT_EQ(r->best().family, "gbdt");
+  ASSERT_TRUE(r->summary.contains("failed"));
+  ASSERT_EQ(r->summary["failed"].size(), 1u);
+  EXPECT_EQ(r->summary["failed"][0]["family"], "logreg");
+  EXPECT_NE(r->summary["failed"][0]["error"].get<std::string>().find("imputed"), std::string::npos);
+  o.families = {"logreg"};
+  auto all = Train(*data, o);
+  ASSERT_FALSE(all.ok());
+  EXPECT_EQ(all.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(all.status().message().find("imputed"), std::string::npos);
+}
+
+// inf in a feature is refused, the first one named with its row.
+TEST(Train, InfiniteFeatureValueIsRefusedNamingTheRow) {
+  auto data = table::ReadCsvString(
+      "x,z,y\n1,1,0\n2,2,1\n3,3,0\n4,-inf,1\n5,5,0\n6,inf,1\n7,7,0\n8,8,1\n", "inf.csv");
+  ASSERT_TRUE(data.ok()) << data.status().ToString();
+  ASSERT_EQ(data->column(1).type(), table::DataType::kFloat64);
+  TrainOptions o;
+  o.target = "y";
+  o.families = {"gbdt"};
+  o.search = "random:1";
+  o.cv = 2;
+  auto r = Train(*data, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("data row 3: column 'z' is -inf (2 infinite values"),
+            std::string::npos)
+      << r.status().message();
+  o.describe_row = [](size_t row) { return fmt::format("inf.csv:{}", row + 2); };
+  r = Train(*data, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("inf.csv:5: column 'z'"), std::string::npos)
+      << r.status().message();
 }
 
 }  // namespace

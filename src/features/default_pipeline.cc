@@ -30,7 +30,7 @@ Result<FeaturePipeline> InferDefaultPipeline(const table::Table& train, const Co
                                              const DefaultPipelineOptions& options) {
   MLPIPE_RETURN_IF_ERROR(options.Validate().WithContext("default pipeline options"));
   const bool use_target = target != nullptr && EncodableTarget(*target);
-  std::vector<std::string> impute_num, impute_text, one_hot, high_card, ids, scale;
+  std::vector<std::string> impute_num, impute_bool, impute_text, one_hot, high_card, ids, scale;
   for (const auto& c : train.columns()) {
     if (target != nullptr && c.name() == target->name()) continue;
     const size_t present = c.size() - c.null_count();
@@ -38,12 +38,15 @@ Result<FeaturePipeline> InferDefaultPipeline(const table::Table& train, const Co
       ids.push_back(c.name());  // nothing to learn from an empty column
       continue;
     }
+    // A column with no missing value here may still have some in the rows
+    // scored later (a test part, a CV fold, new data): impute_all covers them.
+    const bool impute = c.null_count() > 0 || options.impute_all;
     if (c.type() == DataType::kBool) {
-      if (c.null_count() > 0) impute_text.push_back(c.name());
+      if (impute) impute_bool.push_back(c.name());
       continue;
     }
     if (table::IsNumeric(c.type())) {
-      if (c.null_count() > 0) impute_num.push_back(c.name());
+      if (impute) impute_num.push_back(c.name());
       if (options.scale) scale.push_back(c.name());
       continue;
     }
@@ -62,16 +65,26 @@ Result<FeaturePipeline> InferDefaultPipeline(const table::Table& train, const Co
   }
   core::Json steps = core::Json::array();
   if (!ids.empty()) steps.push_back({{"name", "drop"}, {"columns", ids}});
+  // fill_value: the fill when a fold's training rows hold no present value.
   if (!impute_num.empty()) {
     steps.push_back({{"name", "impute"},
                      {"columns", impute_num},
                      {"strategy", "median"},
+                     {"fill_value", 0.0},
+                     {"add_indicator", true}});
+  }
+  if (!impute_bool.empty()) {
+    steps.push_back({{"name", "impute"},
+                     {"columns", impute_bool},
+                     {"strategy", "most_frequent"},
+                     {"fill_value", 0.0},
                      {"add_indicator", true}});
   }
   if (!impute_text.empty()) {
     steps.push_back({{"name", "impute"},
                      {"columns", impute_text},
                      {"strategy", "most_frequent"},
+                     {"fill_value", "missing"},
                      {"add_indicator", true}});
   }
   if (!one_hot.empty()) {

@@ -122,10 +122,19 @@ class Impute final : public Transform {
       }
       return fill_value_;
     }
+    if (c.null_count() == c.size() && !fill_value_.is_null()) {
+      // No present value to learn from: fill_value is the fallback.
+      if (numeric != fill_value_.is_number()) {
+        return InvalidArgumentError(
+            fmt::format("impute: fill_value {} does not suit column '{}' of type {}",
+                        fill_value_.dump(), c.name(), table::DataTypeName(c.type())));
+      }
+      return fill_value_;
+    }
     if (c.null_count() == c.size()) {
       return InvalidArgumentError(fmt::format(
           "impute: column '{}' has no present value in the training data to compute the {} "
-          "(use strategy constant, or drop the column)",
+          "(use strategy constant, give a fill_value, or drop the column)",
           c.name(), strategy_));
     }
     if (!numeric) {

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "mlpipe/bundle/build.h"
 #include "mlpipe/core/output.h"
 #include "mlpipe/pipeline/train_record.h"
@@ -65,7 +67,13 @@ Result<TrainOutcome> TrainAndRecord(core::Env* env, const TrainRequest& request,
     out.data_version = record.dataset + "@" + std::to_string(record.dataset_version);
     out.project_root = stores->location.root;
   }
-  MLPIPE_ASSIGN_OR_RETURN(out.result, eval::Train(data, options, observer));
+  eval::TrainOptions train_options = options;
+  train_options.describe_row = [env, &options](size_t row) {
+    auto lines = table::RowLinesOfFile(env, options.data);  // only for a message
+    if (lines.ok() && row < lines->size()) return fmt::format("{}:{}", options.data, (*lines)[row]);
+    return fmt::format("{}: data row {}", options.data, row);
+  };
+  MLPIPE_ASSIGN_OR_RETURN(out.result, eval::Train(data, train_options, observer));
   if (!request.bundle_path.empty()) {
     bundle::BundleInfo info;
     info.threshold = request.threshold;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <queue>
 #include <string_view>
 #include <unordered_map>
@@ -177,6 +178,10 @@ void ProfileNumeric(const Column& column, const ProfileOptions& options, ColumnP
   // Counts over sorted values are ranges: binary searches, not passes.
   auto zero_range = std::equal_range(sorted.begin(), sorted.end(), 0.0);
   s.zeros = static_cast<uint64_t>(zero_range.second - zero_range.first);
+  const double inf = std::numeric_limits<double>::infinity();
+  s.infinite = static_cast<uint64_t>(
+      (std::upper_bound(sorted.begin(), sorted.end(), -inf) - sorted.begin()) +
+      (sorted.end() - std::lower_bound(sorted.begin(), sorted.end(), inf)));
   const stats::Fences fences = stats::IqrFences(s.q1, s.q3);
   s.outliers_iqr = static_cast<uint64_t>(
       (std::lower_bound(sorted.begin(), sorted.end(), fences.low) - sorted.begin()) +

@@ -120,6 +120,16 @@ void CheckSkewed(const TableProfile& p, const ProfileOptions& o, Out* out) {
   }
 }
 
+void CheckInfinite(const TableProfile& p, const ProfileOptions&, Out* out) {
+  for (const auto& c : p.columns) {
+    if (c.numeric && c.numeric->infinite > 0) {
+      Add(out, "infinite_values", c.name,
+          fmt::format("{}: {} infinite values (inf or -inf); training refuses them", c.name,
+                      FormatCount(c.numeric->infinite)));
+    }
+  }
+}
+
 void CheckZeros(const TableProfile& p, const ProfileOptions& o, Out* out) {
   for (const auto& c : p.columns) {
     if (!c.numeric || c.count == 0) continue;
@@ -247,6 +257,9 @@ constexpr WarningRule kRules[] = {
     {"high_cardinality", WarningSeverity::kWarning,
      "a text column with more than 50 distinct values that are over half its values",
      CheckHighCardinality},
+    {"infinite_values", WarningSeverity::kWarning,
+     "a numeric column holds inf or -inf (training refuses them: replace or blank them)",
+     CheckInfinite},
     {"skewed", WarningSeverity::kInfo, "|skewness| above 2", CheckSkewed},
     {"many_zeros", WarningSeverity::kInfo, "over half of the present values are zero", CheckZeros},
     {"outliers", WarningSeverity::kInfo,

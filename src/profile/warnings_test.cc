@@ -115,6 +115,9 @@ std::map<std::string, Case> Cases() {
                  WithColumns({Num("x", -1.5, 0, 0)}),
                  {},
                  "x: highly skewed (skewness 3.5)"};
+  TableProfile with_inf = WithColumns({Num("x", 0, 0, 0)});
+  with_inf.columns[0].numeric->infinite = 3;
+  m["infinite_values"] = {with_inf, WithColumns({Num("x", 0, 0, 0)}), {}, "x: 3 infinite values"};
   m["many_zeros"] = {WithColumns({Num("x", 0, 60, 0)}),
                      WithColumns({Num("x", 0, 40, 0)}),
                      {},

@@ -3,6 +3,7 @@
 #include "code_index.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <deque>
 
@@ -209,6 +210,11 @@ Column BuildNumericColumn(const std::string& name, DataType type,
           floats[r] = static_cast<double>(buffers->ints[r]);
       }
       buffers->ints = {};
+      // NaN is not a value: a spelling of it not among the missing tokens is
+      // missing all the same.
+      for (size_t r = 0; r < valid.size(); ++r) {
+        if (valid[r] && std::isnan(floats[r])) valid[r] = 0;
+      }
       return Column::Float64(name, std::move(buffers->floats), std::move(valid));
     }
   }

@@ -12,6 +12,8 @@
 
 #include "csv_columns.h"
 #include "csv_scan.h"
+#include "decimal_comma.h"
+#include "mlpipe/core/log.h"
 #include "mlpipe/core/message.h"
 #include "mlpipe/core/thread_pool.h"
 #include "mlpipe/table/csv.h"
@@ -220,6 +222,20 @@ Result<Table> ReadCsvImpl(std::string_view text, std::string_view source,
     for (auto& cc : conv) cc[c] = internal::ChunkColumn{};
   });
   chunks.clear();
+  if (delim == ';' && options.decimal_comma) {
+    std::vector<std::string> read;
+    for (size_t c = 0; c < ncols; ++c) {
+      Column number;
+      if (is_explicit[c] || !internal::ReadDecimalCommas(columns[c], &number)) continue;
+      columns[c] = std::move(number);
+      read.push_back(names[c]);
+    }
+    if (!read.empty()) {
+      core::LogInfo("note: {}: read {} with a decimal comma (\"1,5\" as 1.5): {}", source,
+                    read.size() == 1 ? "one column" : fmt::format("{} columns", read.size()),
+                    fmt::join(read, ", "));
+    }
+  }
   Table table;
   for (auto& col : columns) MLPIPE_RETURN_IF_ERROR(table.AddColumn(std::move(col)));
   return table;
@@ -239,6 +255,37 @@ Result<Table> ReadCsvString(std::string_view text, std::string_view source,
 Result<Table> ReadCsv(core::Env* env, const std::string& path, const CsvReadOptions& options) {
   MLPIPE_ASSIGN_OR_RETURN(auto region, env->MapFile(path));
   return ReadCsvString(region->view(), path, options);
+}
+
+Result<std::vector<size_t>> CsvRowLines(std::string_view text, std::string_view source,
+                                        const CsvReadOptions& options) {
+  const size_t begin = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  const char delim = options.delimiter != 0
+                         ? options.delimiter
+                         : internal::DetectDelimiter(text.substr(begin, 1 << 16));
+  std::vector<size_t> lines;
+  size_t pos = begin, line = 1, counted = 0;
+  bool header = options.header;
+  while (pos < text.size()) {
+    CsvChunk chunk;
+    internal::ParseRows(text, pos, text.size(), delim, 0, 1 << 16, &chunk);
+    if (chunk.error.kind != ScanError::Kind::kNone) {
+      return ScanErrorStatus(text, source, chunk.error, 0);
+    }
+    if (chunk.rows() == 0) break;
+    for (uint32_t start : chunk.row_starts) {
+      const size_t at = chunk.base + start;
+      line += static_cast<size_t>(std::count(text.begin() + counted, text.begin() + at, '\n'));
+      counted = at;
+      if (header) {
+        header = false;
+      } else {
+        lines.push_back(line);
+      }
+    }
+    pos = chunk.end;
+  }
+  return lines;
 }
 
 }  // namespace mlpipe::table

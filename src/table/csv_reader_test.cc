@@ -19,6 +19,48 @@ std::string ErrorOf(std::string_view text, CsvReadOptions o = {}) {
   return t.ok() ? "" : t.status().message();
 }
 
+// Lines counted by hand: the header on 1, a blank line skipped, a quoted
+// field spanning two lines, CRLF endings, a BOM.
+TEST(CsvReaderTest, RowLinesNameTheLineEachRowStartsOn) {
+  auto lines = CsvRowLines(
+      "\xEF\xBB\xBF"
+      "a,b\r\n1,2\r\n\r\n3,\"x\ny\"\r\n4,5\r\n6,7",
+      "t.csv");
+  ASSERT_TRUE(lines.ok()) << lines.status().ToString();
+  EXPECT_EQ(*lines, (std::vector<size_t>{2, 4, 6, 7}));
+  CsvReadOptions no_header;
+  no_header.header = false;
+  auto plain = CsvRowLines("1;2\n3;4\n", "t.csv", no_header);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(*plain, (std::vector<size_t>{1, 2}));
+  EXPECT_FALSE(CsvRowLines("a,b\n1,\"open\n", "t.csv").ok());
+}
+
+// "1,5" in a ';' file is 1.5; a column with other text, or a ','-delimited
+// file, keeps its text; an explicit type or decimal_comma false turn it off.
+TEST(CsvReaderTest, DecimalCommasInSemicolonFilesAreNumbers) {
+  const char* text = "a;b;c;d\n1,5;x;2;-0,25\n2;y;3,;+7\n;x,1;4;1,0\n";
+  Result<Table> t = Read(text);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_EQ(t->column(0).type(), DataType::kFloat64);
+  EXPECT_EQ(t->column(0).float64s()[0], 1.5);
+  EXPECT_EQ(t->column(0).float64s()[1], 2.0);
+  EXPECT_FALSE(t->column(0).IsValid(2));
+  EXPECT_NE(t->column(1).type(), DataType::kFloat64);  // x,1 is no number
+  EXPECT_NE(t->column(2).type(), DataType::kFloat64);  // "3," has no digit after the comma
+  ASSERT_EQ(t->column(3).type(), DataType::kFloat64);
+  EXPECT_EQ(t->column(3).float64s()[0], -0.25);
+  EXPECT_EQ(t->column(3).float64s()[1], 7.0);
+  CsvReadOptions off;
+  off.decimal_comma = false;
+  Result<Table> kept = ReadCsvString(text, "t.csv", off);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_NE(kept->column(0).type(), DataType::kFloat64);
+  Result<Table> comma = ReadCsvString("a,b\n\"1,5\",2\n\"2,5\",3\n", "t.csv");
+  ASSERT_TRUE(comma.ok());
+  EXPECT_NE(comma->column(0).type(), DataType::kFloat64);
+}
+
 TEST(CsvReaderTest, InfersTypes) {
   Result<Table> t =
       Read("b,i,f,c,s\ntrue,1,1.5,x,p\nFalse,-2,2,x,q\nTRUE,+3,1e3,y,r\nTrue,4,.5,x,s\n");
@@ -46,12 +88,20 @@ TEST(CsvReaderTest, IntOverflowBecomesFloat) {
   EXPECT_EQ(t->column(0).float64s()[1], 1e20);
 }
 
-TEST(CsvReaderTest, NanTextIsFloatOnlyBesideNumbers) {
-  Result<Table> t = Read("a,b\nnan,nan\n2.5,inf\n");
-  ASSERT_TRUE(t.ok());
-  EXPECT_EQ(t->column(0).type(), DataType::kFloat64);
-  EXPECT_TRUE(std::isnan(t->column(0).float64s()[0]));
-  EXPECT_EQ(t->column(1).type(), DataType::kString);
+// NaN in any spelling is missing, never a value (pandas reads nan, NaN,
+// -nan, -NaN as missing; the other spellings read as NaN floats, which the
+// reader makes missing too). inf stays a value.
+TEST(CsvReaderTest, NanIsMissingInEverySpelling) {
+  Result<Table> t = Read("a,b,c,d\nnan,nan,NAN,x\n2.5,inf,1,NaN\n-NaN,-inf,+nan,y\n4,5,6,z\n");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  for (int c = 0; c < 3; ++c) ASSERT_EQ(t->column(c).type(), DataType::kFloat64) << c;
+  EXPECT_EQ(t->column(0).null_count(), 2u);
+  EXPECT_EQ(t->column(0).float64s()[1], 2.5);
+  EXPECT_EQ(t->column(1).null_count(), 1u);
+  EXPECT_EQ(t->column(1).float64s()[1], INFINITY);
+  EXPECT_EQ(t->column(1).float64s()[2], -INFINITY);
+  EXPECT_EQ(t->column(2).null_count(), 2u);
+  EXPECT_EQ(t->column(3).null_count(), 1u);  // a text column: the token alone
 }
 
 TEST(CsvReaderTest, SpacesAroundNumbersAreIgnored) {

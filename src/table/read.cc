@@ -30,4 +30,14 @@ Result<Table> ReadTableFile(core::Env* env, const std::string& path, const CsvRe
   return ReadCsv(env, path, csv);
 }
 
+Result<std::vector<size_t>> RowLinesOfFile(core::Env* env, const std::string& path,
+                                           const CsvReadOptions& csv) {
+  std::string ext = LowerExtension(path);
+  if (ext == ".arff" || ext == ".jsonl" || ext == ".ndjson") return std::vector<size_t>();
+  MLPIPE_ASSIGN_OR_RETURN(std::string text, env->ReadFile(path));
+  CsvReadOptions o = csv;
+  if (ext == ".tsv" && o.delimiter == 0) o.delimiter = '\t';
+  return CsvRowLines(text, path, o);
+}
+
 }  // namespace mlpipe::table

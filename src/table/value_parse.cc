@@ -207,7 +207,11 @@ bool BuildColumnFromText(const std::string& name, const std::vector<std::string>
       std::vector<double> v(n, 0.0);
       for (size_t i = 0; i < n; ++i)
         if (valid[i] && !ParseFloat64(values[i], &v[i])) return *bad_row = i, false;
-      *out = Column::Float64(name, std::move(v), valid);
+      std::vector<uint8_t> present = valid;  // NaN is missing, never a value
+      for (size_t i = 0; i < n; ++i) {
+        if (present[i] && std::isnan(v[i])) present[i] = 0;
+      }
+      *out = Column::Float64(name, std::move(v), std::move(present));
       return true;
     }
     case DataType::kCategorical:

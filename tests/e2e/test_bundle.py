@@ -210,6 +210,31 @@ class CreditBundleTest(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn(f"no column '{self.drop_column()}'", r.stderr)
 
+    def test_unscorable_row_is_named_by_line_and_the_others_scored(self):
+        with open(self.test_csv, newline="") as f:
+            table = list(csv.reader(f))
+        col = table[0].index(self.drop_column())
+        rows = table[:11]
+        rows[5][col] = "unknown"  # data row 4, file line 6: not a number
+        rows[7][col] = ""         # data row 6: missing, scored all the same
+        bad = self.path("one_bad_row.csv")
+        with open(bad, "w", newline="") as f:
+            csv.writer(f).writerows(rows)
+        out = self.path("one_bad_pred.csv")
+        r = run("predict", "--model", self.bundle, "--input", bad, "--output", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(f"{bad}:6: row not scored", r.stderr)
+        self.assertIn("unknown", r.stderr)
+        self.assertEqual(r.stderr.count("row not scored"), 1, r.stderr)
+        with open(out, newline="") as f:
+            got = list(csv.reader(f))
+        self.assertEqual(len(got), 11)
+        self.assertEqual(got[5], ["4"] + [""] * (len(got[0]) - 1))
+        self.assertTrue(all(v != "" for v in got[7]), got[7])
+        for i in (1, 2, 3, 4, 6, 8, 9, 10):
+            want = self.train_pred[i - 1]
+            self.assertEqual(got[i][1], want[got[0][1]], f"line {i}")
+
     def drop_column(self):
         return "age"
 

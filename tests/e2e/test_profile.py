@@ -17,7 +17,7 @@ BIN = os.environ["MLPIPE_BIN"]
 SRC = os.environ["MLPIPE_SOURCE_DIR"]
 DATA = os.path.join(SRC, "examples", "data")
 # mlpipe's default missing tokens (table/csv.h).
-NA = ["", "NA", "N/A", "?", "null"]
+NA = ["", "NA", "N/A", "?", "null", "nan", "NaN", "-nan", "-NaN"]  # mlpipe's defaults
 
 
 def run(*args):
@@ -309,6 +309,45 @@ class CommandLine(unittest.TestCase):
             rules = {w["rule"] for w in p["warnings"]}
             self.assertIn("all_missing", rules)
             self.assertIn("duplicate_rows", rules)
+
+    def test_nan_is_missing_and_inf_is_warned_as_pandas_reads_them(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "nan_inf.csv")
+            with open(path, "w") as f:
+                f.write("a,b,c\n1.5,NaN,x\nnan,inf,y\n2,-inf,nan\n-nan,4,x\n3,inf,y\n")
+            r = run("--json", "data", "profile", path)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            p = json.loads(r.stdout)
+            df = pd.read_csv(path)  # pandas' default missing values
+            cols = {c["name"]: c for c in p["columns"]}
+            for name in "abc":
+                self.assertEqual(cols[name]["missing"], int(df[name].isna().sum()), name)
+            inf = {w["column"]: w["message"] for w in p["warnings"]
+                   if w["rule"] == "infinite_values"}
+            self.assertEqual(set(inf), {"b"})
+            want = int(df["b"].isin([float("inf"), float("-inf")]).sum())
+            self.assertIn(f"{want} infinite values", inf["b"])
+
+    def test_decimal_commas_read_as_pandas_reads_them(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "eu.csv")
+            with open(path, "w") as f:
+                f.write("preis;menge;name;datum\n1,5;3;a;1.2.2024\n2,25;4;b;2.2.2024\n"
+                        ";5;c;3.2.2024\n-0,125;6;a;4.2.2024\n10;7;b;5.2.2024\n")
+            r = run("--json", "data", "profile", path)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("decimal comma", r.stderr)
+            self.assertIn("preis", r.stderr)
+            p = json.loads(r.stdout)
+            df = pd.read_csv(path, sep=";", decimal=",")
+            cols = {c["name"]: c for c in p["columns"]}
+            self.assertEqual(df["preis"].dtype.kind, "f")
+            self.assertEqual(cols["preis"]["type"], "float64")
+            self.assertEqual(cols["preis"]["missing"], int(df["preis"].isna().sum()))
+            self.assertAlmostEqual(cols["preis"]["numeric"]["mean"], df["preis"].mean(), places=12)
+            self.assertAlmostEqual(cols["preis"]["numeric"]["min"], df["preis"].min(), places=12)
+            self.assertEqual(df["datum"].dtype.kind, "O")  # dates stay text in both
+            self.assertNotEqual(cols["datum"]["type"], "float64")
 
 
 if __name__ == "__main__":

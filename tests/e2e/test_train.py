@@ -140,6 +140,16 @@ class ErrorTest(unittest.TestCase):
             self.assertEqual(proc.returncode, 2)
             self.assertIn("one class", proc.stderr)
 
+    def test_infinite_feature_is_refused_naming_its_line(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "inf.csv")
+            x = [str(i) for i in range(40)]
+            x[17] = "inf"  # data row 17, file line 19
+            pd.DataFrame({"x": x, "y": ["a", "b"] * 20}).to_csv(path, index=False)
+            proc = train("--data", path, "--target", "y")
+            self.assertEqual(proc.returncode, 2, proc.stderr)
+            self.assertIn(f"{path}:19: column 'x' is inf", proc.stderr)
+
     def test_unknown_family_lists_valid(self):
         self.expect_error(["--target", "class", "--models", "logreg,svm"], "svm", "gbdt")
 

@@ -25,7 +25,7 @@ BIN = os.environ.get("MLPIPE_BIN", "mlpipe")
 SRC = os.environ.get("MLPIPE_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 DATA = os.path.join(SRC, "examples", "data")
 # The CSV reader's default missing tokens (include/mlpipe/table/csv.h).
-NA = ["", "NA", "N/A", "?", "null"]
+NA = ["", "NA", "N/A", "?", "null", "nan", "NaN", "-nan", "-NaN"]
 MAX_EXAMPLES = 5
 # A value more than this many widths of the observed range outside it is an
 # error (docs/validation.md).

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "mlpipe/bundle/predictor.h"
 #include "mlpipe/core/status.h"
@@ -19,11 +20,23 @@
 
 namespace mlpipe::bundle {
 
+// A row that could not be scored, and why (the Predictor's error for it alone).
+struct UnscoredRow {
+  size_t row = 0;  // 0-based row of the input table
+  Status status;
+};
+
 struct ScoreOptions {
   // Rows scored per Predict call (bounds the memory of one batch); 0 acts as 1.
   size_t chunk = 65536;
   // Called after each chunk with the number of rows it scored (a progress bar).
   std::function<void(size_t rows)> on_chunk;
+  // When not null, a row that cannot be scored (an InvalidArgument error for
+  // that row alone, e.g. a value that does not convert) is recorded here and
+  // written with empty output fields, and the other rows are scored. When
+  // null, or when no row of a batch can be scored (a missing column), the
+  // error fails the whole call.
+  std::vector<UnscoredRow>* unscored = nullptr;
 };
 
 // The prediction CSV header line, with its newline.
@@ -37,5 +50,13 @@ void AppendPredictionCsv(const Predictor& predictor, const Scores& scores, size_
 // error is the Predictor's (a missing column, a value that does not convert).
 Result<std::string> ScoreToCsv(const Predictor& predictor, const table::Table& data,
                                const ScoreOptions& options = {});
+
+// Warning lines for unscored rows, each naming the row as SOURCE:LINE when
+// `row_lines` (the file line of each data row) covers it, as "SOURCE: data
+// row N" otherwise; at most `max_lines` lines, then one that counts the rest.
+std::vector<std::string> DescribeUnscored(const std::vector<UnscoredRow>& unscored,
+                                          const std::string& source,
+                                          const std::vector<size_t>& row_lines,
+                                          size_t max_lines = 20);
 
 }  // namespace mlpipe::bundle

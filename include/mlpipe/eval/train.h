@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -60,6 +61,9 @@ struct TrainOptions {
   // Protected columns that stay features (an override the caller audited);
   // they are still used for fairness. Each must be in protected_columns.
   std::vector<std::string> protected_features;
+  // Names data row `row` (0-based) in messages, e.g. "data.csv:19" for its
+  // file line; unset: "data row N".
+  std::function<std::string(size_t row)> describe_row;
 
   // Checks what can be checked without data: InvalidArgument naming the wrong
   // field (an empty target, a bad search spec, cv < 2, test_size outside
@@ -110,7 +114,8 @@ Result<core::Json> DefaultFeatureSpec(const table::Table& train_x, const Target&
 // naming the CLI flag as `mlpipe train` reports them): an unknown target or protected column, a
 // target that cannot be encoded, an unknown family or one that does not support the task, a bad
 // search spec, metrics that do not exist or do not fit the task, a bad test_size, folds that cannot
-// be made, bootstrap < 1. `observer` (may be null) sees each family's search.
+// be made, bootstrap < 1, a feature value that is inf or -inf (the count and
+// the first row, named by describe_row). `observer` (may be null) sees each family's search.
 Result<TrainResult> Train(const table::Table& data, const TrainOptions& options,
                           TrainObserver* observer = nullptr);
 

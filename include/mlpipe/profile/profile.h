@@ -75,6 +75,7 @@ struct NumericSummary {
   double skewness = 0;        // pandas skew() (adjusted Fisher-Pearson); NaN when undefined
   double kurtosis = 0;        // pandas kurt() (excess, unbiased); NaN when undefined
   uint64_t zeros = 0;         // present values equal to 0
+  uint64_t infinite = 0;      // present values equal to inf or -inf
   uint64_t outliers_iqr = 0;  // values outside [q1 - 1.5 iqr, q3 + 1.5 iqr]
   uint64_t outliers_z = 0;    // values with |z| > 3 (z with the ddof 0 std, as scipy zscore)
   HistogramBins histogram;    // numpy.histogram(values, bins) over [min, max]

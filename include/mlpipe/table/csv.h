@@ -36,10 +36,13 @@
 // - Inference over all present values, surrounding spaces and tabs ignored:
 //   bool when all are true/false/TRUE/FALSE/True/False; int64 when all are
 //   [+-]digits within int64; float64 when all are numbers as std::from_chars
-//   reads them (plus a leading '+'), including "nan", "inf", "infinity" in
-//   any case — as long as at least one value is an ordinary number (a column
-//   of only "nan" text is text); magnitudes beyond double become +-inf. So an
-//   integer column with a value past int64 is float64. Otherwise the column is
+//   reads them (plus a leading '+'), including "inf", "infinity" in any case
+//   — as long as at least one value is an ordinary number; magnitudes beyond
+//   double become +-inf. So an integer column with a value past int64 is
+//   float64. NaN is never a value: "nan", "NaN", "-nan", "-NaN" are missing
+//   tokens by default (as in pandas), and any other spelling that a float64
+//   column reads as NaN ("NAN", "+nan") is missing too. Infinities stay
+//   values (the profile warns about them; training refuses them). Otherwise the column is
 //   categorical (see max_categories) or string. A column with no present value
 //   (or a file with no data rows) is float64, all missing.
 // - Quoting does not affect inference: "5" quoted is the number 5.
@@ -62,10 +65,18 @@ struct CsvReadOptions {
   // The first row names the columns; otherwise columns are "c0", "c1", ...
   bool header = true;
   // Unquoted fields equal to one of these (after trimming spaces) are missing.
-  std::vector<std::string> missing_tokens = {"", "NA", "N/A", "?", "null"};
+  // (NaN spellings as pandas reads them missing, in any column.)
+  std::vector<std::string> missing_tokens = {"",    "NA",  "N/A",  "?",   "null",
+                                             "nan", "NaN", "-nan", "-NaN"};
   // Explicit types for named columns; the rest are inferred. A name that is not
   // a column of the file is an error.
   std::map<std::string, DataType> types;
+  // In a ';'-delimited file, a column (not given in `types`) whose present
+  // values are all [+-]digits[,digits], at least one with the comma, is read
+  // as float64 with ',' as the decimal separator ("1,5" is 1.5, as pandas'
+  // read_csv(sep=";", decimal=",")), and a note on standard error names the
+  // columns. False: such columns stay text.
+  bool decimal_comma = true;
   // A text column becomes categorical when it has at most this many distinct
   // values and they are at most half the present values; otherwise string.
   size_t max_categories = 1000;
@@ -82,6 +93,12 @@ Result<Table> ReadCsv(core::Env* env, const std::string& path, const CsvReadOpti
 Result<Table> ReadCsvString(std::string_view text, std::string_view source,
                             const CsvReadOptions& options = {});
 
+// The 1-based line on which each data row of CSV `text` starts (blank lines
+// skipped, quoted line breaks followed as ReadCsvString does), for messages
+// that name a row by its line. Errors as ReadCsvString's for a broken file.
+Result<std::vector<size_t>> CsvRowLines(std::string_view text, std::string_view source,
+                                        const CsvReadOptions& options = {});
+
 struct CsvWriteOptions {
   char delimiter = ',';
   // Missing values are written as this token.
@@ -93,7 +110,7 @@ struct CsvWriteOptions {
 // as missing. Reading the output gives an equal table (types given explicitly),
 // except that an empty string value reads back as missing (see above).
 // float64 values are written in the shortest form that reads back exactly;
-// NaN and infinities as nan, inf, -inf.
+// infinities as inf, -inf; NaN as nan, which reads back as missing.
 std::string WriteCsvString(const Table& table, const CsvWriteOptions& options = {});
 // Writes atomically (Env::WriteFileAtomic).
 Status WriteCsv(core::Env* env, const Table& table, const std::string& path,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "mlpipe/core/env.h"
 #include "mlpipe/core/status.h"
@@ -16,5 +17,11 @@ namespace mlpipe::table {
 // make sense to the other formats). An unknown extension is read as CSV.
 Result<Table> ReadTableFile(core::Env* env, const std::string& path,
                             const CsvReadOptions& csv = {});
+
+// The 1-based file line on which each data row of the file at `path` starts,
+// for messages that name a row by its line (CsvRowLines for CSV files; an
+// empty vector for ARFF and JSON Lines, whose callers name the data row).
+Result<std::vector<size_t>> RowLinesOfFile(core::Env* env, const std::string& path,
+                                           const CsvReadOptions& csv = {});
 
 }  // namespace mlpipe::table

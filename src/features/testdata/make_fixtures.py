@@ -32,7 +32,7 @@ import fixture_main  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.normpath(os.path.join(HERE, "..", "..", "..", "examples", "data"))
-MISSING = ["", "NA", "N/A", "?", "null"]  # the C++ CSV reader's missing tokens
+MISSING = ["", "NA", "N/A", "?", "null", "nan", "NaN", "-nan", "-NaN"]  # the C++ CSV reader's missing tokens
 
 
 def load(name):

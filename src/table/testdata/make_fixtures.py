@@ -7,7 +7,9 @@ For a file mlpipe reads, the expected columns come from independent parsers:
     mark removed, as mlpipe does), converted to the column's type;
   - column names: pandas.read_csv (which names a duplicate `x.1` and an empty
     header `Unnamed: 2`, as mlpipe does);
-  - missing values: pandas with mlpipe's missing tokens ("", NA, N/A, ?, null).
+  - missing values: pandas with mlpipe's missing tokens ("", NA, N/A, ?, null,
+    nan, NaN, -nan, -NaN); a float64 value that is NaN in another spelling is
+    missing too (pandas keeps such a column as text).
 The column types are mlpipe's inference, written in CASES below: Python has no
 categorical/string distinction. Each is checked against the dtype pandas infers
 (int64 <-> i, or f with a missing value; float64 <-> f; bool <-> b; string and
@@ -36,22 +38,30 @@ import fixture_main  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(HERE, "csv")
-MISSING = ["", "NA", "N/A", "?", "null"]  # mlpipe's default missing tokens (table/csv.h)
+# mlpipe's default missing tokens (table/csv.h)
+MISSING = ["", "NA", "N/A", "?", "null", "nan", "NaN", "-nan", "-NaN"]
 PANDAS_KIND = {"int64": "i", "float64": "f", "bool": "b", "string": "O", "categorical": "O"}
 
 CASES = {
     "basic": {"types": ["string", "int64", "float64", "bool", "categorical"],
               # pandas reads true/false/TRUE/False as bool.
               },
-    "bom_semicolon": {"delimiter": ";", "types": ["int64", "string", "categorical"]},
+    # Decimal commas in a ';' file are numbers: pandas with decimal=",".
+    "bom_semicolon": {"delimiter": ";", "decimal": ",",
+                      "types": ["int64", "float64", "categorical"]},
     "cr_only": {"types": ["int64", "string"]},
     "numeric_edges": {
-        "types": ["float64", "float64", "string", "float64"],
+        "types": ["float64", "float64", "float64", "float64"],
         # 2^63 fits no int64 and -1 no uint64: mlpipe makes the column float64,
-        # pandas keeps it as text. "nan" and "inf" parse as floats in mlpipe (as
-        # Python's float() does); pandas, without its default NA list, keeps
-        # that column as text too.
-        "pandas_kinds": ["O", "O", "O", "f"],
+        # pandas keeps it as text. nan and NaN are missing in both.
+        "pandas_kinds": ["O", "f", "f", "f"],
+    },
+    "nan_spellings": {
+        "types": ["float64", "float64", "string"],
+        # NAN is no missing token, but mlpipe reads it as a float64 NaN, which
+        # is missing; pandas keeps that column as text. -inf and Infinity are
+        # numbers in both.
+        "pandas_kinds": ["O", "f", "O"],
     },
     "pipe_duplicate_names": {"delimiter": "|", "types": ["int64"] * 4},
     "quote_oddities": {"types": ["string", "string"]},
@@ -81,15 +91,15 @@ def fields(path, delimiter):
         return [r for r in csv.reader(f, delimiter=delimiter) if r]
 
 
-def value(text, kind, missing):
+def value(text, kind, missing, decimal="."):
     if missing:
         return None
     if kind == "int64":
         return int(text)
     if kind == "float64":
-        x = float(text)
+        x = float(text.replace(decimal, ".") if decimal != "." else text)
         if math.isnan(x):
-            return "nan"
+            return None  # NaN is missing, never a value
         if math.isinf(x):
             return "inf" if x > 0 else "-inf"
         return x
@@ -106,8 +116,9 @@ def expected(name, spec):
     path = os.path.join(CORPUS, name + ".csv")
     delimiter = spec.get("delimiter", ",")
     rows = fields(path, delimiter)
+    decimal = spec.get("decimal", ".")
     df = pd.read_csv(path, sep=delimiter, keep_default_na=False, na_values=MISSING,
-                     encoding="utf-8-sig")
+                     encoding="utf-8-sig", decimal=decimal)
     types = spec["types"]
     names = [str(c) for c in df.columns]
     if len(names) != len(types) or any(len(r) != len(types) for r in rows):
@@ -127,7 +138,7 @@ def expected(name, spec):
         values = []
         for r, row in enumerate(rows[1:]):
             missing = bool(df[col].isna().iloc[r]) and r not in quoted.get(col, [])
-            values.append(value(row[c], kind, missing))
+            values.append(value(row[c], kind, missing, decimal))
         columns.append({"name": col, "type": kind, "values": values})
     out = {}
     if delimiter != ",":

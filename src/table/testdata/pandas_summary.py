@@ -9,7 +9,7 @@ import sys
 
 import pandas as pd
 
-df = pd.read_csv(sys.argv[1], keep_default_na=False, na_values=["", "NA", "N/A", "?", "null"])
+df = pd.read_csv(sys.argv[1], keep_default_na=False, na_values=["", "NA", "N/A", "?", "null", "nan", "NaN", "-nan", "-NaN"])
 out = {"rows": len(df), "columns": []}
 for name in df.columns:
     s = df[name]
