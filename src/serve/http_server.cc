@@ -23,6 +23,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "http_parse.h"
 #include "mlpipe/core/log.h"
 
 namespace mlpipe::serve {
@@ -164,20 +165,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return Close();  // the client went away, or was idle too long
 
     auto& msg = parser_->get();
-    HttpRequest req;
-    req.method = std::string(msg.method_string());
-    req.target = std::string(msg.target());
-    size_t q = req.target.find('?');
-    req.path = req.target.substr(0, q);
-    if (q != std::string::npos) req.query = req.target.substr(q + 1);
-    for (const auto& f : msg) {
-      std::string name(f.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req.headers[name] = std::string(f.value());
-    }
-    req.body = std::move(msg.body());
-    req.worker = tls_worker;
     const bool keep_alive = msg.keep_alive();
+    HttpRequest req = internal::RequestFromMessage(msg);
+    req.worker = tls_worker;
 
     HttpResponse res;
     ++server_->active;

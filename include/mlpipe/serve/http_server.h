@@ -59,6 +59,11 @@ HttpResponse ErrorResponse(int http_status, std::string_view code, std::string_v
 // `j` serialised; a value that cannot be (invalid UTF-8) becomes a 500 reply.
 HttpResponse JsonResponse(const core::Json& j, int http_status = 200);
 
+// Parses one raw HTTP/1.1 request (request line, headers, body) as the
+// server does: InvalidArgument for malformed or incomplete bytes, OutOfRange
+// for a body beyond `body_limit`. Bytes after the first request are ignored.
+Result<HttpRequest> ParseHttpRequest(std::string_view raw, size_t body_limit = size_t{64} << 20);
+
 struct HttpServerOptions {
   std::string host = "127.0.0.1";        // address to bind
   int port = 0;                          // 0: any free port (see HttpServer::port())
