@@ -9,7 +9,8 @@ set -euo pipefail
 build=${1:?usage: fuzz.sh BUILD_DIR SECONDS}
 seconds=${2:?usage: fuzz.sh BUILD_DIR SECONDS}
 root="$(cd "$(dirname "$0")/.." && pwd)"
-targets=(csv arff jsonl run_query bundle http)
+# FUZZ_TARGETS (space-separated) runs a subset.
+read -r -a targets <<< "${FUZZ_TARGETS:-csv arff jsonl run_query bundle http}"
 mkdir -p "$build/fuzz-artifacts"
 for t in "${targets[@]}"; do
   work="$build/fuzz-corpus/$t"
