@@ -6,6 +6,8 @@ set -euo pipefail
 PACKAGES=(
   # toolchain
   build-essential cmake ninja-build pkg-config git clang-format clang-tidy
+  # fuzzing (make fuzz): clang 14 and its libFuzzer / sanitizer runtimes
+  clang-14 libclang-rt-14-dev
   # libraries
   libssl-dev libboost-dev libboost-math-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libfmt-dev

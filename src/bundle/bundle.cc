@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "mlpipe/core/sha256.h"
+#include "validate.h"
 
 namespace mlpipe::bundle {
 namespace {
@@ -81,6 +82,7 @@ Result<ModelBundle> DecodeBundle(std::string_view bytes, std::string_view source
   MLPIPE_ASSIGN_OR_RETURN(b.golden, ParsePart(c, "golden.json", src));
   MLPIPE_ASSIGN_OR_RETURN(b.metrics, ParsePart(c, "metrics.json", src));
   MLPIPE_ASSIGN_OR_RETURN(b.lineage, ParsePart(c, "lineage.json", src));
+  MLPIPE_RETURN_IF_ERROR(internal::ValidateParts(b, src));
   b.parts = std::move(c.parts);
   b.sha256 = core::Sha256Hex(bytes);
   return b;

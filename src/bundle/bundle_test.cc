@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "mlpipe/bundle/build.h"
 #include "test_fixture.h"
 
@@ -116,6 +118,60 @@ TEST(Bundle, BadThresholdIsRejected) {
   auto b = BuildBundle(t.result, t.data, info);
   EXPECT_EQ(b.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(b.status().message().find("threshold"), std::string::npos);
+}
+
+// Regression: golden rows holding null where a string belongs ended `bundle
+// verify` with a raw library message (exit 3) and `predict` accepted the
+// bundle. A crafted part (checksums valid) is refused on load, naming the
+// part and field.
+TEST(Bundle, CraftedPartsAreRefusedNamingPartAndField) {
+  struct Case {
+    const char* family;
+    std::function<void(ModelBundle&)> edit;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"gbdt", [](ModelBundle& b) { b.golden["expected"][0]["predicted"] = nullptr; },
+       "m.mlpb: part golden.json: expected[0].predicted: expected a string, found null"},
+      {"gbdt", [](ModelBundle& b) { b.golden["expected"][2]["predicted"] = "maybe"; },
+       "m.mlpb: part golden.json: expected[2].predicted: 'maybe' is not one of the bundle's "
+       "classes"},
+      {"gbdt", [](ModelBundle& b) { b.golden["expected"][1]["probabilities"] = {0.5}; },
+       "m.mlpb: part golden.json: expected[1].probabilities: 1 values for 2 classes"},
+      {"gbdt", [](ModelBundle& b) { b.golden["expected"][1]["probabilities"][1] = "x"; },
+       "m.mlpb: part golden.json: expected[1].probabilities[1]: expected a number, found string"},
+      {"gbdt",
+       [](ModelBundle& b) {
+         b.golden["rows"][3] = {{"a", 1}};
+       },
+       "m.mlpb: part golden.json: rows[3]: expected a list, found object"},
+      {"gbdt", [](ModelBundle& b) { b.golden["rows"][0][0] = core::Json::array(); },
+       "m.mlpb: part golden.json: rows[0][0] ('" +
+           GetTrained("gbdt").bundle.schema.columns[0].name + "'): expected a value, found array"},
+      {"gbdt", [](ModelBundle& b) { b.golden.erase("expected"); },
+       "m.mlpb: part golden.json: expected: missing"},
+      {"gbdt", [](ModelBundle& b) { b.golden["source_rows"][0] = -1; },
+       "m.mlpb: part golden.json: source_rows[0]: expected a non-negative integer, found number"},
+      {"gbdt", [](ModelBundle& b) { b.metrics = core::Json::array(); },
+       "m.mlpb: part metrics.json: (top level): expected an object, found array"},
+      {"ridge", [](ModelBundle& b) { b.golden["expected"][4]["prediction"] = "12"; },
+       "m.mlpb: part golden.json: expected[4].prediction: expected a number, found string"},
+  };
+  for (const Case& c : cases) {
+    ModelBundle b = GetTrained(c.family).bundle;
+    c.edit(b);
+    auto bytes = EncodeBundle(b);
+    ASSERT_TRUE(bytes.ok());
+    auto r = DecodeBundle(*bytes, "m.mlpb");
+    ASSERT_FALSE(r.ok()) << c.message;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << c.message;
+    EXPECT_EQ(r.status().message(), c.message);
+  }
+  // What mlpipe writes passes, for every task.
+  for (const char* family : {"gbdt", "ridge", "gbdt-multi"}) {
+    auto r = DecodeBundle(GetTrained(family).bytes, "m.mlpb");
+    EXPECT_TRUE(r.ok()) << family << ": " << r.status().ToString();
+  }
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // (container.h). zstd is called only here.
 #include "mlpipe/bundle/container.h"
 
+#include <algorithm>
+#include <memory>
 #include <set>
 
 #include <fmt/format.h>
@@ -48,6 +50,56 @@ Result<PartInfo> ParsePartInfo(const core::Json& j, const std::string& context) 
                           core::GetField<std::string>(j, "content_sha256", context));
   MLPIPE_ASSIGN_OR_RETURN(p.compression, core::GetField<std::string>(j, "compression", context));
   return p;
+}
+
+// The content of the zstd frame `stored`, which the manifest says holds
+// `raw_size` bytes. The manifest (and the frame header) may lie: the buffer
+// grows only as decompressed bytes actually come out, so a small file that
+// claims gigabytes is refused before it costs more than it holds.
+Result<std::string> Inflate(std::string_view stored, uint64_t raw_size, const std::string& where) {
+  const unsigned long long framed = ZSTD_getFrameContentSize(stored.data(), stored.size());
+  if (framed == ZSTD_CONTENTSIZE_ERROR) {
+    return DataLossError(where + ": not a zstd frame");
+  }
+  if (framed != ZSTD_CONTENTSIZE_UNKNOWN && framed != raw_size) {
+    return DataLossError(
+        fmt::format("{}: raw_size {} in the manifest, but the compressed frame holds {} bytes",
+                    where, raw_size, framed));
+  }
+  std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
+  if (dctx == nullptr) return InternalError("zstd: cannot create a decompression context");
+  std::string out;
+  ZSTD_inBuffer in{stored.data(), stored.size(), 0};
+  const size_t chunk = ZSTD_DStreamOutSize();
+  while (true) {
+    const size_t have = out.size();
+    // One byte beyond raw_size is room enough to see that the frame holds more.
+    const size_t room = static_cast<size_t>(std::min<uint64_t>(chunk, raw_size - have + 1));
+    out.resize(have + room);
+    ZSTD_outBuffer ob{out.data() + have, room, 0};
+    const size_t ret = ZSTD_decompressStream(dctx.get(), &ob, &in);
+    out.resize(have + ob.pos);
+    if (ZSTD_isError(ret)) {
+      return DataLossError(where + ": does not decompress: " + ZSTD_getErrorName(ret));
+    }
+    if (out.size() > raw_size) {
+      return DataLossError(
+          fmt::format("{}: decompresses to more than its raw_size of {} bytes", where, raw_size));
+    }
+    if (ret == 0) break;  // the frame is complete
+    if (in.pos == in.size && ob.pos < room) {
+      return DataLossError(where + ": the compressed frame is cut short");
+    }
+  }
+  if (in.pos != in.size) {
+    return DataLossError(
+        fmt::format("{}: {} bytes after the compressed frame", where, in.size - in.pos));
+  }
+  if (out.size() != raw_size) {
+    return DataLossError(fmt::format("{}: decompresses to {} bytes, not its raw_size of {}", where,
+                                     out.size(), raw_size));
+  }
+  return out;
 }
 
 }  // namespace
@@ -164,13 +216,9 @@ Result<Container> DecodeContainer(std::string_view bytes, std::string_view sourc
                                        Short(p.sha256), Short(found)));
     }
     if (p.raw_size > kMaxPartBytes) {
-      return DataLossError(fmt::format("{}: {} bytes is too large", where, p.raw_size));
+      return DataLossError(fmt::format("{}: raw_size {} bytes is too large", where, p.raw_size));
     }
-    std::string content(p.raw_size, '\0');
-    size_t n = ZSTD_decompress(content.data(), content.size(), stored.data(), stored.size());
-    if (ZSTD_isError(n) || n != p.raw_size) {
-      return DataLossError(where + ": does not decompress to its recorded size");
-    }
+    MLPIPE_ASSIGN_OR_RETURN(std::string content, Inflate(stored, p.raw_size, where));
     const std::string content_hash = core::Sha256Hex(content);
     if (content_hash != p.content_sha256) {
       return DataLossError(fmt::format("{}: content checksum mismatch (expected {}, found {})",

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
 #include <zstd.h>
 
 #include "mlpipe/core/sha256.h"
@@ -140,6 +141,81 @@ TEST(Container, WrongMagicAndTrailingBytes) {
   auto t = DecodeContainer(b + "zz", "x.mlpb");
   EXPECT_EQ(t.status().code(), StatusCode::kDataLoss);
   EXPECT_NE(t.status().message().find("2 unexpected bytes"), std::string::npos);
+}
+
+// `b` with part `name`'s raw_size (and optionally its stored frame) replaced
+// and every checksum made valid again: a crafted, not a damaged, bundle.
+std::string Craft(const std::string& b, const std::string& name, uint64_t raw_size,
+                  const std::string* frame = nullptr) {
+  const uint64_t m = ManifestLength(b);
+  auto manifest = nlohmann::json::parse(b.substr(80, m));
+  std::string data = b.substr(80 + m);
+  std::string rebuilt;
+  for (auto& p : manifest["parts"]) {
+    std::string stored = data.substr(p["offset"].get<uint64_t>(), p["size"].get<uint64_t>());
+    if (p["name"] == name) {
+      p["raw_size"] = raw_size;
+      if (frame != nullptr) stored = *frame;
+    }
+    p["offset"] = rebuilt.size();
+    p["size"] = stored.size();
+    p["sha256"] = core::Sha256Hex(stored);
+    rebuilt += stored;
+  }
+  const std::string text = manifest.dump();
+  std::string out = b.substr(0, 8);
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((text.size() >> (8 * i)) & 0xff));
+  return out + core::Sha256Hex(text) + text + rebuilt;
+}
+
+// A zstd frame of `content` whose header does not record the content size.
+std::string FrameWithoutSize(const std::string& content) {
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 0);
+  std::string out(ZSTD_compressBound(content.size()) + 64, '\0');
+  ZSTD_outBuffer ob{out.data(), out.size(), 0};
+  ZSTD_inBuffer in{content.data(), content.size(), 0};
+  EXPECT_EQ(ZSTD_compressStream2(cctx, &ob, &in, ZSTD_e_end), 0u);
+  ZSTD_freeCCtx(cctx);
+  out.resize(ob.pos);
+  return out;
+}
+
+long PeakRssKb() {
+  struct rusage u;
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+// Regression: a manifest claiming a 4 GiB part (valid checksums, a small
+// file) made the reader allocate 4 GiB before refusing the part.
+TEST(Container, ClaimedSizeIsCheckedBeforeAllocating) {
+  const std::string b = Encode();
+  const uint64_t huge = (uint64_t{4} << 30) - 1;
+  const long before = PeakRssKb();
+  // The frame records its size: refused from the frame header.
+  auto r = DecodeContainer(Craft(b, "b.txt", huge), "x.mlpb");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(r.status().message(),
+            "x.mlpb: part b.txt: raw_size 4294967295 in the manifest, but the compressed frame "
+            "holds 5004 bytes");
+  // The frame does not record it: refused once the frame ends short.
+  const std::string frame = FrameWithoutSize(std::string(5000, 'b') + "tail");
+  ASSERT_EQ(ZSTD_getFrameContentSize(frame.data(), frame.size()), ZSTD_CONTENTSIZE_UNKNOWN);
+  r = DecodeContainer(Craft(b, "b.txt", huge, &frame), "x.mlpb");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "x.mlpb: part b.txt: decompresses to 5004 bytes, not its raw_size of 4294967295");
+  // Claiming less than the frame holds.
+  r = DecodeContainer(Craft(b, "b.txt", 100, &frame), "x.mlpb");
+  EXPECT_EQ(r.status().message(),
+            "x.mlpb: part b.txt: decompresses to more than its raw_size of 100 bytes");
+  EXPECT_LT(PeakRssKb() - before, 64 * 1024) << "peak RSS grew by more than 64 MiB";
+  // The honest frame without a recorded size still reads.
+  auto ok = DecodeContainer(Craft(b, "b.txt", 5004, &frame), "x.mlpb");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(*ok->Find("b.txt"), std::string(5000, 'b') + "tail");
 }
 
 }  // namespace

@@ -24,5 +24,32 @@ TEST(JsonUtilTest, GetFieldNamesKey) {
   EXPECT_EQ(*GetFieldOr<double>(j, "max", "c", 9.5), 9.5);
 }
 
+std::string Nested(size_t depth) { return std::string(depth, '[') + "1" + std::string(depth, ']'); }
+
+// Regression: values nested 100,000 deep overflowed the stack (nlohmann's
+// dump and comparison recurse); now refused before parsing.
+TEST(JsonUtilTest, DepthIsLimited) {
+  EXPECT_TRUE(ParseJson(Nested(kMaxJsonDepth), "a.json").ok());
+  auto deep = ParseJson(Nested(kMaxJsonDepth + 1), "a.json");
+  ASSERT_FALSE(deep.ok());
+  EXPECT_EQ(deep.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(deep.status().message(), "a.json:1:257: JSON nested deeper than 256 levels");
+  auto huge = ParseJson("{\"a\":\n" + Nested(100000) + "}", "b.json");
+  ASSERT_FALSE(huge.ok());
+  EXPECT_EQ(huge.status().message(), "b.json:2:256: JSON nested deeper than 256 levels");
+  // Brackets inside strings (with escaped quotes) do not count.
+  std::string in_string = "[\"" + std::string(1000, '[') + "\\\"{\"]";
+  EXPECT_TRUE(ParseJson(in_string, "c.json").ok());
+}
+
+// Regression: a number beyond double threw out_of_range, which escaped
+// ParseJson (an HTTP 500 for a request body).
+TEST(JsonUtilTest, NumberOutOfRangeIsInvalidArgument) {
+  auto r = ParseJson(R"({"name": 1e999})", "request body");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().message(), "request body: invalid JSON: number overflow parsing '1e999'");
+}
+
 }  // namespace
 }  // namespace mlpipe::core

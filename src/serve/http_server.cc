@@ -25,6 +25,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "http_parse.h"
 #include "mlpipe/core/log.h"
 #include "mlpipe/core/message.h"
 
@@ -274,28 +275,17 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Method, target and headers of the request being read.
   HttpRequest RequestHead() {
-    auto& msg = parser_->get();
-    HttpRequest req;
-    req.method = std::string(msg.method_string());
-    req.target = std::string(msg.target());
-    size_t q = req.target.find('?');
-    req.path = req.target.substr(0, q);
-    if (q != std::string::npos) req.query = req.target.substr(q + 1);
-    for (const auto& f : msg) {
-      std::string name(f.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req.headers[name] = std::string(f.value());
-    }
+    HttpRequest req = internal::RequestFromMessage(parser_->get());
     req.worker = tls_worker;
     return req;
   }
 
   void OnRead(beast::error_code ec, size_t) {
     if (ReadFailed(ec, true)) return;
-    HttpRequest req = RequestHead();
     auto& msg = parser_->get();
-    req.body = std::move(msg.body());
     const bool keep_alive = msg.keep_alive();
+    HttpRequest req = internal::RequestFromMessage(msg);
+    req.worker = tls_worker;
 
     HttpResponse res;
     ++server_->active;

@@ -256,3 +256,37 @@ TEST(HttpServerTest, StopFromAnotherThreadEndsTheWait) {
 
 }  // namespace
 }  // namespace mlpipe::serve
+
+namespace mlpipe::serve {
+namespace {
+
+// ParseHttpRequest: the server's parsing of raw bytes, callable on a buffer
+// (the fuzz target feeds it arbitrary bytes).
+TEST(ParseHttpRequestTest, ParsesWhatTheServerReads) {
+  auto r = ParseHttpRequest(
+      "POST /api/v1/runs?limit=5 HTTP/1.1\r\nHost: x\r\nX-Token: AbC\r\nContent-Length: 4\r\n\r\n"
+      "{}\r\n");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->method, "POST");
+  EXPECT_EQ(r->target, "/api/v1/runs?limit=5");
+  EXPECT_EQ(r->path, "/api/v1/runs");
+  EXPECT_EQ(r->query, "limit=5");
+  EXPECT_EQ(r->Header("x-token"), "AbC");
+  EXPECT_EQ(r->body, "{}\r\n");
+}
+
+TEST(ParseHttpRequestTest, MalformedIncompleteAndOversizedAreErrors) {
+  EXPECT_EQ(ParseHttpRequest("GARBAGE\r\n\r\n").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseHttpRequest("GET / HTTP/1.1\r\nHost: x\r\n").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseHttpRequest("POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseHttpRequest("POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\n0123456789", 4)
+                .status()
+                .code(),
+            StatusCode::kOutOfRange);
+  EXPECT_EQ(ParseHttpRequest("").status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace mlpipe::serve

@@ -16,6 +16,12 @@
 namespace mlpipe::store {
 namespace {
 
+// The deepest nesting of 'not' and parentheses, and the most conditions,
+// accepted: within SQLite's parser stack and its expression depth of 1000
+// (a chain of N conditions joined by OR is an expression N deep).
+constexpr size_t kMaxQueryDepth = 32;
+constexpr size_t kMaxConditions = 500;
+
 // ---- tokens -------------------------------------------------------------------
 
 enum class Tok { kWord, kQuotedName, kString, kNumber, kOp, kLParen, kRParen, kComma, kEnd };
@@ -165,9 +171,13 @@ class Lexer {
     t->kind = Tok::kNumber;
     t->text = std::string(s_.substr(b, i_ - b));
     char* end = nullptr;
-    std::strtod(t->text.c_str(), &end);
+    double v = std::strtod(t->text.c_str(), &end);
     if (digits == 0 || end != t->text.c_str() + t->text.size()) {
       return Error(context, t->column, "malformed number '" + t->text + "'");
+    }
+    if (std::isinf(v)) {
+      return Error(context, t->column,
+                   "number " + t->text + " is out of range (beyond a double, about 1.8e308)");
     }
     return Status::OK();
   }
@@ -383,6 +393,23 @@ class Parser {
 
   // unary := 'not' unary | '(' expr ')' | compare
   Result<std::string> Unary() {
+    if (IsKeyword(Peek(), "not") || Peek().kind == Tok::kLParen) {
+      // Each level recurses; a limit keeps a hostile query from overflowing
+      // the stack (and SQLite's own expression depth limit of 1000).
+      if (depth_ >= kMaxQueryDepth) {
+        return Err(Peek(), "the query nests 'not' and parentheses deeper than " +
+                               std::to_string(kMaxQueryDepth) + " levels");
+      }
+      ++depth_;
+      Result<std::string> r = NestedUnary();
+      --depth_;
+      return r;
+    }
+    return Compare();
+  }
+
+  // 'not' unary | '(' expr ')', one level deeper.
+  Result<std::string> NestedUnary() {
     if (IsKeyword(Peek(), "not")) {
       Next();
       MLPIPE_ASSIGN_OR_RETURN(std::string inner, Unary());
@@ -476,6 +503,10 @@ class Parser {
   // compare := operand op literal | operand ['not'] 'in' '(' literals ')'
   //          | operand ['not'] ('like'|'ilike') literal
   Result<std::string> Compare() {
+    if (++conditions_ > kMaxConditions) {
+      return Err(Peek(),
+                 "the query has more than " + std::to_string(kMaxConditions) + " conditions");
+    }
     MLPIPE_ASSIGN_OR_RETURN(Operand op, ParseOperand());
     const Token& t = Peek();
     bool negate = false;
@@ -609,6 +640,13 @@ class Parser {
       case AttrType::kTime:
         for (const Literal& l : lits) {
           if (l.is_number) {
+            // Microseconds since the epoch must fit in int64: 2^63 is exactly
+            // representable, so the bounds are exact.
+            if (!(l.number >= -0x1p63 && l.number < 0x1p63)) {
+              return Err(l.column, "time " + l.text + " for " + op.display +
+                                       " is out of range (microseconds since the epoch must "
+                                       "lie within a signed 64-bit integer)");
+            }
             params_->emplace_back(static_cast<int64_t>(std::llround(l.number)));
             continue;
           }
@@ -674,6 +712,8 @@ class Parser {
 
   std::vector<Token> t_;
   size_t pos_ = 0;
+  size_t depth_ = 0;       // 'not' and '(' being parsed
+  size_t conditions_ = 0;  // comparisons parsed
   SqlDialect dialect_;
   std::string context_;
   std::vector<SqlValue>* params_ = nullptr;

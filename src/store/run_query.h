@@ -39,6 +39,11 @@
 // Each metric, param or tag key adds a LEFT JOIN; runs without the key sort
 // last in both directions. Text sorts by code point on both backends.
 //
+// Limits: 'not' and parentheses nest at most 32 deep and a query holds at
+// most 500 conditions (SQLite's parser and expression depth); a number beyond
+// a double or a time beyond int64 microseconds is an error, never a bound
+// that matches every run.
+//
 // Errors are kInvalidArgument and point at the 1-based column:
 //   "query: column 18: expected a value after '>', found end of query"
 //   "order-by: 'metrics.auc UP': column 13: expected ASC, DESC or ',' ..."

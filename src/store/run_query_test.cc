@@ -537,6 +537,20 @@ TEST(RunQueryShape, Postgres) {
             q->where_params.size());
 }
 
+// The deepest nesting accepted runs on the backend, as do long chains of
+// conditions (SQLite refuses expressions deeper than 1000).
+TEST_P(RunQueryTest, DeepestAcceptedQueryRuns) {
+  std::string filter = std::string(32, '(') + "seed >= 0" + std::string(32, ')');
+  EXPECT_EQ(Search(filter), Expected([](const TestRun& r) { return r.seed >= 0; }));
+  std::string nots;
+  for (int i = 0; i < 32; ++i) nots += "not ";
+  EXPECT_EQ(Search(nots + "seed >= 0"), Expected([](const TestRun& r) { return r.seed >= 0; }));
+  std::string chain = std::string(31, '(') + "params.x = 'a'";
+  for (int i = 0; i < 498; ++i) chain += " or params.x = -1";
+  chain += " or not seed < 0" + std::string(31, ')');
+  EXPECT_EQ(Search(chain), Expected([](const TestRun& r) { return r.seed >= 0; }));
+}
+
 TEST_P(RunQueryTest, OrderingAndPaging) {
   auto by = [&](const std::function<bool(const TestRun&, const TestRun&)>& less) {
     std::vector<const TestRun*> v;
@@ -669,6 +683,43 @@ TEST(RunQueryErrors, NameTheColumn) {
     EXPECT_NE(q.status().message().find(c.fragment), std::string::npos)
         << c.filter << " -> " << q.status().message();
   }
+}
+
+// Regression: 10,000 nested parentheses overflowed the stack; 500 made
+// SQLite fail ("internal error"). Out-of-range literals matched every run.
+TEST(RunQueryErrors, HostileQueriesAreBadInput) {
+  auto error_of = [](const std::string& filter) {
+    Result<CompiledRunQuery> q = CompileRunQuery(filter, {}, SqlDialect::kSqlite);
+    EXPECT_FALSE(q.ok()) << filter.substr(0, 80);
+    if (q.ok()) return std::string();
+    EXPECT_EQ(q.status().code(), StatusCode::kInvalidArgument);
+    return q.status().message();
+  };
+  for (size_t n : {33, 500, 10000, 1000000}) {
+    EXPECT_EQ(error_of(std::string(n, '(') + "seed = 1" + std::string(n, ')')),
+              "query: column 33: the query nests 'not' and parentheses deeper than 32 levels");
+    std::string nots;
+    for (size_t i = 0; i < n; ++i) nots += "not ";
+    EXPECT_EQ(error_of(nots + "seed = 1"),
+              "query: column 129: the query nests 'not' and parentheses deeper than 32 levels");
+  }
+  std::string chain = "seed = 1";
+  for (int i = 0; i < 500; ++i) chain += " or seed = 1";
+  EXPECT_EQ(error_of(chain), "query: column 6001: the query has more than 500 conditions");
+  EXPECT_EQ(error_of("start_time > 9223372036854775807"),
+            "query: column 14: time 9223372036854775807 for start_time is out of range "
+            "(microseconds since the epoch must lie within a signed 64-bit integer)");
+  EXPECT_NE(error_of("end_time < -1e19").find("column 12: time -1e19 for end_time is out of range"),
+            std::string::npos);
+  EXPECT_NE(error_of("start_time in (1, 1e300)").find("column 19: time 1e300"), std::string::npos);
+  EXPECT_EQ(error_of("metrics.auc < 1e999"),
+            "query: column 15: number 1e999 is out of range (beyond a double, about 1.8e308)");
+  EXPECT_NE(error_of("params.x = -2e400").find("column 12: number -2e400 is out of range"),
+            std::string::npos);
+  // In range: the largest time below 2^63 and a large but finite number.
+  EXPECT_TRUE(CompileRunQuery("start_time < 9223372036854774784 and metrics.a < 1e308", {},
+                              SqlDialect::kSqlite)
+                  .ok());
 }
 
 TEST(RunQueryErrors, OrderByNamesTheEntry) {

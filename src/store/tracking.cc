@@ -27,7 +27,10 @@ GitState ReadGitState(const std::string& dir) {
     git_oid_tostr(hex, sizeof(hex), &oid);
     state.commit = hex;
   }
-  git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+  // The init function, not GIT_STATUS_OPTIONS_INIT: the macro leaves fields
+  // to zero-initialisation, which clang's -Wmissing-field-initializers refuses.
+  git_status_options opts;
+  git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
   opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
   opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;  // untracked files are not included
   git_status_list* list = nullptr;

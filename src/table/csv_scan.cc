@@ -218,6 +218,8 @@ size_t FindInvalidUtf8(std::string_view text, size_t begin, size_t end) {
       if (((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ULL) != 0) break;
       i += 32;
     }
+    // The loop above may stop exactly at `end`: s[end] is not ours to read.
+    if (i == end) break;
     if (i + 8 <= end) {
       uint64_t w;
       std::memcpy(&w, s + i, 8);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "mlpipe/core/json_util.h"
 #include "mlpipe/core/message.h"
 #include "mlpipe/table/jsonl.h"
 #include "mlpipe/table/table.h"
@@ -70,6 +71,9 @@ Result<Table> ReadJsonlImpl(std::string_view text, std::string_view source,
     start = nl + 1;
     ++line_no;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    if (size_t deep = core::FindJsonTooDeep(line); deep != std::string_view::npos)
+      return InvalidArgumentError(fmt::format("{}:{}:{}: JSON nested deeper than {} levels", source,
+                                              line_no, deep + 1, core::kMaxJsonDepth));
     OrderedJson obj;
     try {
       obj = OrderedJson::parse(line);

@@ -68,6 +68,22 @@ TEST(JsonlReaderTest, Errors) {
   EXPECT_EQ(t.status().message(), "d.jsonl: the file is empty");
 }
 
+// Regression: a value nested 100,000 deep crashed (stack overflow while
+// dumping it as the column's text).
+TEST(JsonlReaderTest, DeepNestingIsAnError) {
+  std::string deep =
+      "{\"a\": 1}\n{\"a\": " + std::string(100000, '[') + std::string(100000, ']') + "}\n";
+  Result<Table> t = ReadJsonlString(deep, "d.jsonl");
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(t.status().message(), "d.jsonl:2:262: JSON nested deeper than 256 levels");
+  // 255 arrays inside the row object: 256 levels, accepted and kept as text.
+  std::string ok = "{\"a\": " + std::string(255, '[') + std::string(255, ']') + "}\n";
+  t = ReadJsonlString(ok, "d.jsonl");
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_EQ(t->num_rows(), 1u);
+}
+
 TEST(JsonlReaderTest, ReadTableFileByExtension) {
   auto env = core::NewMemEnv();
   ASSERT_TRUE(env->WriteFileAtomic("x.NDJSON", "{\"a\": 1}\n").ok());

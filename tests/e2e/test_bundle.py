@@ -203,6 +203,87 @@ class CreditBundleTest(unittest.TestCase):
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
         self.assertIn("golden row 3", r.stderr)
 
+    def reseal_part(self, name, edit_content=None, raw_size=None, frame=None):
+        """A copy of the bundle with part `name` changed and every checksum valid."""
+        b, m, _, manifest = read_container(self.bundle)
+        base = 80 + m
+        stored = [b[base + p["offset"]:base + p["offset"] + p["size"]] for p in manifest["parts"]]
+        i = [p["name"] for p in manifest["parts"]].index(name)
+        if edit_content is not None:
+            content = edit_content(zstd(stored[i]))
+            manifest["parts"][i]["raw_size"] = len(content)
+            manifest["parts"][i]["content_sha256"] = hashlib.sha256(content).hexdigest()
+            stored[i] = zstd(content, decompress=False)
+        if frame is not None:
+            stored[i] = frame
+        if raw_size is not None:
+            manifest["parts"][i]["raw_size"] = raw_size
+        path = self.path("crafted-%s-%d.mlpb" % (name, len(os.listdir(self.tmp.name))))
+        with open(path, "wb") as f:
+            f.write(seal(manifest, stored))
+        return path
+
+    def test_crafted_golden_null_is_refused_naming_part_and_field(self):
+        # Regression: a null where a class name belongs ended `bundle verify`
+        # as exit 3 with a raw library message, and `predict` accepted it.
+        kind = []
+
+        def null_predicted(raw):
+            golden = json.loads(raw)
+            key = "predicted" if "predicted" in golden["expected"][3] else "prediction"
+            golden["expected"][3][key] = None if key == "predicted" else "x"
+            kind.append(key)
+            return json.dumps(golden).encode()
+        path = self.reseal_part("golden.json", edit_content=null_predicted)
+        field = "expected[3].predicted: expected a string, found null"
+        if kind == ["prediction"]:
+            field = "expected[3].prediction: expected a number, found string"
+        out = self.path("never.csv")
+        for args in (["bundle", "verify", path], ["bundle", "inspect", path],
+                     ["predict", "--model", path, "--input", self.test_csv, "--output", out]):
+            r = run(*args)
+            self.assertEqual(r.returncode, 2, (args, r.stdout, r.stderr))
+            self.assertIn("part golden.json: " + field, r.stderr)
+            self.assertNotIn("json.exception", r.stderr)
+        self.assertFalse(os.path.exists(out))
+
+    def test_part_claiming_4_gib_is_refused_without_allocating_it(self):
+        # Regression: a manifest claiming a 4 GiB part (checksums valid) made
+        # verify, predict and inspect allocate 4 GiB before refusing. Under a
+        # 1.5 GB address-space limit the refusal must still name the part.
+        import resource
+        import time
+
+        def limit():
+            resource.setrlimit(resource.RLIMIT_AS, (1500 << 20, 1500 << 20))
+
+        huge = (4 << 30) - 1
+        b, m, _, manifest = read_container(self.bundle)
+        base = 80 + m
+        gi = [p["name"] for p in manifest["parts"]].index("golden.json")
+        p = manifest["parts"][gi]
+        raw = zstd(b[base + p["offset"]:base + p["offset"] + p["size"]])
+        cases = [
+            # mlpipe's frame records its size: refused from the frame header.
+            (self.reseal_part("golden.json", raw_size=huge),
+             "raw_size %d in the manifest, but the compressed frame holds %d bytes"
+             % (huge, len(raw))),
+            # The zstd tool's frame (from a pipe) does not: refused when it ends short.
+            (self.reseal_part("golden.json", raw_size=huge, frame=zstd(raw, decompress=False)),
+             "decompresses to %d bytes, not its raw_size of %d" % (len(raw), huge)),
+        ]
+        for path, message in cases:
+            self.assertLess(os.path.getsize(path), 1 << 20)
+            for args in (["bundle", "verify", path], ["bundle", "inspect", path],
+                         ["predict", "--model", path, "--input", self.test_csv, "--output",
+                          self.path("never.csv")]):
+                start = time.monotonic()
+                r = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=120,
+                                   preexec_fn=limit)
+                self.assertEqual(r.returncode, 3, (args, r.stdout, r.stderr))
+                self.assertIn("part golden.json: " + message, r.stderr)
+                self.assertLess(time.monotonic() - start, 30)
+
     def test_missing_column_names_it(self):
         bad = self.path("no_age.csv")
         write_rows(self.data, [0, 1, 2], bad, drop=self.drop_column())

@@ -350,5 +350,41 @@ class CommandLine(unittest.TestCase):
             self.assertNotEqual(cols["datum"]["type"], "float64")
 
 
+
+class HostileInputTest(unittest.TestCase):
+    """Files that crashed or were refused wrongly are read or refused cleanly."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+
+    def write(self, name, data):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def test_jsonl_nested_100000_deep_is_bad_input(self):
+        # Regression: a value nested 100,000 deep crashed (stack overflow).
+        deep = b'{"a": 1}\n{"a": ' + b"[" * 100000 + b"]" * 100000 + b"}\n"
+        p = run("data", "profile", self.write("deep.jsonl", deep))
+        self.assertEqual(p.returncode, 2, p.stderr[-500:])
+        self.assertIn("deep.jsonl:2:262: JSON nested deeper than 256 levels", p.stderr)
+
+    def test_ascii_files_of_32_byte_multiples_are_read(self):
+        # Regression: a valid file whose size is a multiple of 32 bytes was
+        # refused as "invalid UTF-8 at byte offset <size>" or crashed.
+        for size in (4096, 110592):
+            # 4-byte lines: the header and size / 4 - 1 rows fill the file exactly.
+            data = b"a,b\n" + b"".join(b"%d,x\n" % (i % 10) for i in range(size // 4 - 1))
+            self.assertEqual(len(data), size)
+            path = self.write("f%d.csv" % size, data)
+            p = run("data", "profile", path, "--json", os.path.join(self.tmp.name, "p.json"))
+            self.assertEqual(p.returncode, 0, p.stderr)
+            rows = len(pd.read_csv(path))
+            with open(os.path.join(self.tmp.name, "p.json")) as f:
+                self.assertEqual(json.load(f)["rows"], rows)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -327,6 +327,25 @@ class TrackingTest(unittest.TestCase):
         p = self.run_bad("runs", "search", "", "--order-by", "metrics.x SIDEWAYS")
         self.assertIn("order-by", p.stderr)
 
+    def test_runs_search_hostile_queries_are_bad_input(self):
+        # Regression: 10,000 nested parentheses crashed, 500 ended as an
+        # internal error (exit 3) and a time beyond int64 matched every run.
+        for depth in (500, 10000):
+            p = self.run_bad("runs", "search", "(" * depth + "seed = 1" + ")" * depth)
+            self.assertIn("deeper than 32 levels", p.stderr)
+        p = self.run_bad("runs", "search", "not " * 10000 + "seed = 1")
+        self.assertIn("deeper than 32 levels", p.stderr)
+        p = self.run_bad("runs", "search", "start_time > 9223372036854775807")
+        self.assertIn("out of range", p.stderr)
+        p = self.run_bad("runs", "search", "metrics.roc_auc < 1e999")
+        self.assertIn("out of range", p.stderr)
+        # Within range, a time past every run matches none (sqlite3 agrees).
+        out = js(self.run_ok("runs", "search", "start_time > 9223372036854774784", "--json"))
+        n = db(self.project).execute(
+            "SELECT COUNT(*) FROM runs WHERE start_us > 9223372036854774784").fetchone()[0]
+        self.assertEqual(n, 0)
+        self.assertEqual(out["runs"], [])
+
     # ---- registry ---------------------------------------------------------
 
     def test_registry_list_and_show(self):

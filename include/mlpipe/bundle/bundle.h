@@ -63,7 +63,9 @@ struct ModelBundle {
 Result<std::string> EncodeBundle(const ModelBundle& bundle);
 // Decodes and verifies every checksum; `source` names the file in errors.
 // DataLoss for a damaged file or a part that does not parse (naming it),
-// FailedPrecondition for a newer format.
+// FailedPrecondition for a newer format, InvalidArgument for a part of the
+// wrong shape (checksums valid, content not what mlpipe writes), naming the
+// part and field.
 Result<ModelBundle> DecodeBundle(std::string_view bytes, std::string_view source);
 Result<ModelBundle> ReadBundleFile(core::Env* env, const std::string& path);
 // EncodeBundle written atomically.

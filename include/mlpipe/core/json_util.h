@@ -12,7 +12,24 @@ namespace mlpipe::core {
 
 using Json = nlohmann::json;
 
-// Parses `text`; errors read "SOURCE:LINE:COL: message".
+// The deepest nesting of arrays and objects accepted from JSON text: deeper
+// values would overflow the stack of nlohmann's recursive dump and compare.
+inline constexpr size_t kMaxJsonDepth = 256;
+
+// Offset of the '[' or '{' at which the arrays and objects of `text` nest
+// deeper than `max_depth`, or npos. A linear scan of the bytes (strings
+// skipped); it does not check that `text` is JSON.
+size_t FindJsonTooDeep(std::string_view text, size_t max_depth = kMaxJsonDepth);
+
+// InvalidArgument "SOURCE:LINE:COL: JSON nested deeper than N levels" when
+// FindJsonTooDeep finds a position.
+Status CheckJsonDepth(std::string_view text, std::string_view source,
+                      size_t max_depth = kMaxJsonDepth);
+
+// Parses `text` (nested at most kMaxJsonDepth deep); every failure, a syntax
+// error or a number out of range, is InvalidArgument reading
+// "SOURCE:LINE:COL: message" (or "SOURCE: message" where nlohmann gives no
+// position).
 Result<Json> ParseJson(std::string_view text, std::string_view source);
 
 // Returns j[key] converted to T; errors name `context` and the key, e.g.

@@ -71,6 +71,11 @@ HttpResponse JsonResponse(const core::Json& j, int http_status = 200);
 // the server hold a large body.
 using HttpHeaderCheck = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
 
+// Parses one raw HTTP/1.1 request (request line, headers, body) as the
+// server does: InvalidArgument for malformed or incomplete bytes, OutOfRange
+// for a body beyond `body_limit`. Bytes after the first request are ignored.
+Result<HttpRequest> ParseHttpRequest(std::string_view raw, size_t body_limit = size_t{64} << 20);
+
 struct HttpServerOptions {
   std::string host = "127.0.0.1";        // address to bind
   int port = 0;                          // 0: any free port (see HttpServer::port())
