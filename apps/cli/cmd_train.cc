@@ -188,8 +188,9 @@ void AddTrainCommand(CLI::App& parent, CommandState& state) {
                   "Protected column: removed from the features, used for fairness (repeatable)")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  cmd->add_option("--test-size", args->test_size, "Share of rows held out for the test part");
-  cmd->add_option("--seed", args->seed, "Seed of every random choice");
+  cmd->add_option("--test-size", args->test_size, "Share of rows held out for the test part")
+      ->check(OpenUnitInterval());
+  cmd->add_option("--seed", args->seed, "Seed of every random choice")->check(UnsignedInteger());
   cmd->add_option("-o,--out", args->out, "Write the best model folder here");
   cmd->add_option("--predictions", args->predictions,
                   "Write the best model's test-row predictions here (CSV)");

@@ -129,8 +129,9 @@ Status TrainOptions::Validate() const {
   if (target.empty()) return InvalidArgumentError("target: no target column given");
   MLPIPE_RETURN_IF_ERROR(ParseSearchSpec(search).status());
   if (cv < 2) return InvalidArgumentError(fmt::format("cv: must be at least 2, got {}", cv));
-  if (!(test_size >= 0 && test_size < 1)) {
-    return InvalidArgumentError(fmt::format("test_size: must be in [0, 1), got {}", test_size));
+  if (!(test_size > 0 && test_size < 1)) {
+    return InvalidArgumentError(
+        fmt::format("test_size: must be in (0, 1) (a test part is needed), got {}", test_size));
   }
   if (bootstrap < 1) {
     return InvalidArgumentError(fmt::format("bootstrap: must be at least 1, got {}", bootstrap));

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "mlpipe/core/suggest.h"
+
 namespace mlpipe::table {
 
 Status Table::AddColumn(Column column) {
@@ -35,8 +37,9 @@ const Column* Table::FindColumn(std::string_view name) const {
 
 Result<const Column*> Table::GetColumn(std::string_view name) const {
   if (const Column* c = FindColumn(name)) return c;
-  return NotFoundError(
-      fmt::format("no column named '{}' (columns: {})", name, fmt::join(ColumnNames(), ", ")));
+  return NotFoundError(fmt::format("no column named '{}'{} (columns: {})", name,
+                                   core::DidYouMean(name, ColumnNames()),
+                                   fmt::join(ColumnNames(), ", ")));
 }
 
 Table Table::Take(const std::vector<size_t>& rows) const {
