@@ -24,7 +24,7 @@ namespace mlpipe::cli {
 namespace {
 
 struct TrainArgs {
-  std::string data, target, positive, models, search = "random:20", metric, out, predictions;
+  std::string data, target, positive, task, models, search = "random:20", metric, out, predictions;
   std::string bundle;  // --bundle FILE
   double threshold = 0.5;
   std::vector<std::string> protected_columns;
@@ -91,6 +91,7 @@ Status RunTrain(const CommandState& state, const TrainArgs& args) {
   options.data = args.data;
   options.target = args.target;
   options.positive = args.positive;
+  options.task = args.task;
   options.families = SplitList(args.models);
   options.search = args.search;
   options.cv = args.cv;
@@ -176,6 +177,9 @@ void AddTrainCommand(CLI::App& parent, CommandState& state) {
   cmd->add_option("--target", args->target, "Target column")->required();
   cmd->add_option("--positive", args->positive,
                   "Positive class of a binary target (default: the minority class)");
+  cmd->add_option("--task", args->task,
+                  "binary | multiclass | regression (default: inferred from the target; "
+                  "docs/train.md)");
   cmd->add_option("--models", args->models,
                   "Comma-separated families (default: logreg,gbdt,rf; ridge,gbdt,rf for "
                   "regression)");
