@@ -65,6 +65,31 @@ class DidYouMeanTest(unittest.TestCase):
                        "(did you mean 'class'?)")
 
 
+class Utf16Test(unittest.TestCase):
+    def test_utf16_files_are_named(self):
+        text = open(CREDIT, encoding="utf-8").read()[:5000]
+        cases = [("utf-16-le", "\ufeff", "UTF-16 (byte order mark FF FE)"),
+                 ("utf-16-be", "\ufeff", "UTF-16 (byte order mark FE FF)"),
+                 ("utf-16-le", "", "UTF-16 (no byte order mark)"),
+                 ("utf-16-be", "", "UTF-16 (no byte order mark)")]
+        with tempfile.TemporaryDirectory() as tmp:
+            for encoding, bom, how in cases:
+                path = os.path.join(tmp, "credit.csv")
+                with open(path, "wb") as f:
+                    f.write((bom + text).encode(encoding))
+                for args in (["data", "profile", path],
+                             ["train", "--data", path, "--target", "class", "--no-track"]):
+                    with self.subTest(encoding=encoding, bom=bool(bom), cmd=args[0]):
+                        r = mlpipe(*args)
+                        self.assertEqual(r.returncode, 2, r.stderr)
+                        self.assertEqual(r.stderr.splitlines()[0],
+                                         f"error: {path}: the file is {how}; save it as UTF-8")
+            # The same text as UTF-8 reads.
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text[:text.rindex("\n") + 1])
+            self.assertEqual(mlpipe("data", "profile", path, "-q").returncode, 0)
+
+
 class RangeTest(unittest.TestCase):
     def check(self, args, expected):
         r = mlpipe("train", "--data", CREDIT, "--target", "class", "--no-track", "-q", *args)
