@@ -1,5 +1,6 @@
 #include "cli_common.h"
 
+#include <charconv>
 #include <cstdio>
 #include <iostream>
 
@@ -30,6 +31,31 @@ void AddThreadsOption(CLI::App* cmd) {
          },
          "Threads to compute on (default: one per hardware thread)")
       ->check(CLI::Range(1, 1024));
+}
+
+CLI::Validator OpenUnitInterval() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        double v = 0;
+        if (!CLI::detail::lexical_cast(text, v)) return "expected a number, got '" + text + "'";
+        if (!(v > 0 && v < 1)) return "must be in (0, 1), got " + text;
+        return "";
+      },
+      "(0, 1)");
+}
+
+CLI::Validator UnsignedInteger() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        uint64_t v = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (text.empty() || text[0] == '-' || ec != std::errc() ||
+            end != text.data() + text.size()) {
+          return "must be an integer from 0 to 18446744073709551615, got '" + text + "'";
+        }
+        return "";
+      },
+      "0..2^64-1");
 }
 
 }  // namespace mlpipe::cli

@@ -55,6 +55,12 @@ void PrintJson(const core::Json& j);
 // Out of 1..1024 it is a usage error (exit 2).
 void AddThreadsOption(CLI::App* cmd);
 
+// Validators of option values whose range CLI11's types do not state.
+// A share strictly between 0 and 1 ("--test-size: must be in (0, 1), got 0").
+CLI::Validator OpenUnitInterval();
+// An integer from 0 to 2^64-1 (a seed): "-1" is refused, not wrapped round.
+CLI::Validator UnsignedInteger();
+
 // Each adds its subcommand under `parent`; the callback stores the exit code in `state`.
 void AddDataProfileCommand(CLI::App& parent, CommandState& state);
 void AddDataSchemaCommand(CLI::App& parent, CommandState& state);

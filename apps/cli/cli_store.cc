@@ -12,13 +12,30 @@
 
 namespace mlpipe::cli {
 
-Result<store::ProjectStores> OpenStores(const CommandState& state) {
+namespace {
+
+Result<store::ProjectStores> Open(const CommandState& state, bool create) {
   std::error_code ec;
   std::string cwd = std::filesystem::current_path(ec).string();
   if (ec) return IoError("cannot read the current folder: " + ec.message());
   MLPIPE_ASSIGN_OR_RETURN(store::ProjectLocation loc,
                           store::LocateProject(cwd, state.global.project, state.global.store));
+  if (!create && !loc.exists && state.global.store.empty()) {
+    return FailedPreconditionError(
+        "no mlpipe project in " + loc.root +
+        (state.global.project.empty() ? " or any folder above it" : "") +
+        " (a project is a folder holding mlpipe.yaml or .mlpipe/): create one with "
+        "`mlpipe init DIR --data FILE --target COL`, or name one with --project DIR");
+  }
   return store::OpenProjectStores(core::Env::Default(), loc);
+}
+
+}  // namespace
+
+Result<store::ProjectStores> OpenStores(const CommandState& state) { return Open(state, false); }
+
+Result<store::ProjectStores> OpenOrCreateStores(const CommandState& state) {
+  return Open(state, true);
 }
 
 std::string FormatTime(int64_t micros) { return micros == 0 ? "" : core::FormatIsoTime(micros); }

@@ -16,8 +16,16 @@
 namespace mlpipe::cli {
 
 // Opens the stores of the project named by --project / --store (or the
-// nearest project from the working directory), creating `.mlpipe/` if needed.
+// nearest project from the working directory). Outside a project (no folder
+// holding mlpipe.yaml or .mlpipe/ and no --store) it creates nothing and is
+// bad usage (exit 2): the commands that only read or change existing records
+// have nothing to work on there.
 Result<store::ProjectStores> OpenStores(const CommandState& state);
+
+// As OpenStores, but outside a project the working folder (or --project DIR)
+// becomes a new one (`.mlpipe/` created): for the commands that record
+// something new (data add).
+Result<store::ProjectStores> OpenOrCreateStores(const CommandState& state);
 
 // Microseconds since the Unix epoch as ISO 8601 UTC with seconds,
 // "2024-05-01T12:34:56Z" (core::FormatIsoTime); "" for 0 (a time not recorded yet).

@@ -1,4 +1,4 @@
-// `mlpipe data profile FILE [--target COL] [--positive LABEL] [--protected COL]...
+// `mlpipe data profile FILE [--target COL] [--positive LABEL] [--task T] [--protected COL]...
 // [--html OUT] [--json OUT]`: the EDA profile of a data file (docs/profile.md).
 #include <cstdio>
 #include <iostream>
@@ -19,6 +19,7 @@ struct ProfileArgs {
   std::string file;
   std::string target;
   std::string positive;
+  std::string task;  // --task
   std::vector<std::string> protected_columns;
   std::string html_out;
   std::string json_out;
@@ -34,6 +35,7 @@ Status RunProfile(const CommandState& state, const ProfileArgs& args) {
   profile::ProfileOptions options;
   options.target = args.target;
   options.positive = args.positive;
+  options.task = args.task;
   options.protected_columns = args.protected_columns;
   options.show_progress = core::ShowProgress();
   MLPIPE_ASSIGN_OR_RETURN(profile::TableProfile result,
@@ -73,6 +75,8 @@ void AddDataProfileCommand(CLI::App& parent, CommandState& state) {
   cmd->add_option("--target", args->target, "Target column: class balance and group rates");
   cmd->add_option("--positive", args->positive,
                   "Positive class of the target (default: the minority class)");
+  cmd->add_option("--task", args->task,
+                  "binary | multiclass | regression (default: inferred from the target)");
   cmd->add_option("--protected", args->protected_columns,
                   "Protected column whose groups' target rates are compared (repeatable)")
       ->expected(1)

@@ -25,7 +25,7 @@ Result<store::DatasetVersion> Resolve(store::MetadataStore& meta, const std::str
 }
 
 Status Add(const CommandState& state, const std::string& file, const std::string& name) {
-  MLPIPE_ASSIGN_OR_RETURN(store::ProjectStores s, OpenStores(state));
+  MLPIPE_ASSIGN_OR_RETURN(store::ProjectStores s, OpenOrCreateStores(state));
   MLPIPE_ASSIGN_OR_RETURN(
       store::AddedData added,
       store::AddDataFile(core::Env::Default(), *s.meta, *s.objects, profile::SummariseData, file,

@@ -18,6 +18,8 @@ void AddInitCommand(CLI::App& parent, CommandState& state) {
   cmd->add_option("--target", options->target, "The target column")->required();
   cmd->add_option("--positive", options->positive,
                   "Positive class of a binary target (default: the minority class)");
+  cmd->add_option("--task", options->task,
+                  "binary | multiclass | regression (default: inferred from the target)");
   cmd->add_flag("--force", options->force, "Overwrite an existing mlpipe.yaml");
   cmd->callback([&state, options] {
     auto result = pipeline::InitProject(core::Env::Default(), *options);

@@ -25,7 +25,7 @@ namespace mlpipe::cli {
 namespace {
 
 struct TrainArgs {
-  std::string data, target, positive, models, search = "random:20", metric, out, predictions;
+  std::string data, target, positive, task, models, search = "random:20", metric, out, predictions;
   std::string bundle;  // --bundle FILE
   double threshold = 0.5;
   std::vector<std::string> protected_columns;
@@ -96,6 +96,7 @@ Status RunTrain(const CommandState& state, const TrainArgs& args) {
   options.data = args.data;
   options.target = args.target;
   options.positive = args.positive;
+  options.task = args.task;
   options.families = SplitList(args.models);
   options.search = args.search;
   options.cv = args.cv;
@@ -183,6 +184,9 @@ void AddTrainCommand(CLI::App& parent, CommandState& state) {
   cmd->add_option("--target", args->target, "Target column")->required();
   cmd->add_option("--positive", args->positive,
                   "Positive class of a binary target (default: the minority class)");
+  cmd->add_option("--task", args->task,
+                  "binary | multiclass | regression (default: inferred from the target; "
+                  "docs/train.md)");
   cmd->add_option("--models", args->models,
                   "Comma-separated families (default: logreg,gbdt,rf; ridge,gbdt,rf for "
                   "regression)");
@@ -195,8 +199,9 @@ void AddTrainCommand(CLI::App& parent, CommandState& state) {
                   "Protected column: removed from the features, used for fairness (repeatable)")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  cmd->add_option("--test-size", args->test_size, "Share of rows held out for the test part");
-  cmd->add_option("--seed", args->seed, "Seed of every random choice");
+  cmd->add_option("--test-size", args->test_size, "Share of rows held out for the test part")
+      ->check(OpenUnitInterval());
+  cmd->add_option("--seed", args->seed, "Seed of every random choice")->check(UnsignedInteger());
   cmd->add_option("-o,--out", args->out, "Write the best model folder here");
   cmd->add_option("--predictions", args->predictions,
                   "Write the best model's test-row predictions here (CSV)");

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli_common.h"
+#include "cli_errors.h"
 #include "mlpipe/core/log.h"
 
 namespace {
@@ -107,8 +108,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return kExitBadInput;
+    return ReportParseError(app, e);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "internal error: %s\n", e.what());
     return kExitInternal;

@@ -15,8 +15,6 @@
 namespace mlpipe::eval {
 namespace {
 
-constexpr size_t kMaxIntegerClasses = 20;
-
 std::string JoinNames(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
@@ -69,7 +67,8 @@ Target Target::Take(const std::vector<size_t>& rows) const {
   return t;
 }
 
-Result<Target> EncodeTarget(const table::Column& column, std::string_view positive) {
+Result<Target> EncodeTarget(const table::Column& column, std::string_view positive,
+                            std::string_view task) {
   const size_t n = column.size();
   if (n == 0) return InvalidArgumentError("target '" + column.name() + "': no rows");
   if (column.null_count() > 0) {
@@ -80,21 +79,11 @@ Result<Target> EncodeTarget(const table::Column& column, std::string_view positi
   Target t;
   t.name = column.name();
   const bool numeric = table::IsNumeric(column.type());
-  bool regression = false;
-  if (numeric && column.type() != table::DataType::kBool) {
-    std::set<double> distinct;
-    bool integral = true;
-    for (size_t i = 0; i < n; ++i) {
-      double v = column.NumericAt(i);
-      integral = integral && v == std::floor(v);
-      if (distinct.size() <= kMaxIntegerClasses) distinct.insert(v);
-    }
-    regression = !integral || distinct.size() > kMaxIntegerClasses;
-  }
-  if (regression) {
+  MLPIPE_ASSIGN_OR_RETURN(const models::Task resolved, table::ResolveTask(column, task));
+  if (resolved == models::Task::kRegression) {
     if (!positive.empty()) {
       return InvalidArgumentError("target '" + t.name +
-                                  "' is numeric (regression); --positive applies to classes");
+                                  "' is a regression target; --positive applies to classes");
     }
     t.task = models::Task::kRegression;
     for (size_t i = 0; i < n; ++i) t.values.push_back(column.NumericAt(i));
@@ -174,7 +163,8 @@ Result<std::vector<Fold>> KFold(size_t num_rows, int k, uint64_t seed) {
   return FoldsFromAssignment(fold_of, k);
 }
 
-Result<std::vector<Fold>> StratifiedKFold(std::span<const int32_t> classes, int k, uint64_t seed) {
+Result<std::vector<Fold>> StratifiedKFold(std::span<const int32_t> classes, int k, uint64_t seed,
+                                          const std::vector<std::string>* class_names) {
   MLPIPE_RETURN_IF_ERROR(CheckK(k, classes.size(), "rows"));
   std::map<int32_t, std::vector<size_t>> rows_of;
   for (size_t i = 0; i < classes.size(); ++i) rows_of[classes[i]].push_back(i);
@@ -183,9 +173,13 @@ Result<std::vector<Fold>> StratifiedKFold(std::span<const int32_t> classes, int 
   core::Rng rng(seed);
   for (auto& [cls, rows] : rows_of) {
     if (rows.size() < static_cast<size_t>(k)) {
-      return InvalidArgumentError(
-          fmt::format("cv: class code {} has {} rows; stratified {}-fold needs at least {}", cls,
-                      rows.size(), k, k));
+      const bool named =
+          class_names != nullptr && cls >= 0 && static_cast<size_t>(cls) < class_names->size();
+      const std::string which = named ? "class '" + (*class_names)[static_cast<size_t>(cls)] + "'"
+                                      : "class code " + std::to_string(cls);
+      return InvalidArgumentError(fmt::format(
+          "cv: {} has {} row{}; stratified {}-fold needs at least {} rows of every class", which,
+          rows.size(), rows.size() == 1 ? "" : "s", k, k));
     }
     rng.Shuffle(rows);
     for (size_t r : rows) fold_of[r] = static_cast<int>(next++ % k);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "check.h"
+#include "mlpipe/core/suggest.h"
 #include "mlpipe/eval/classification.h"
 #include "mlpipe/eval/fairness.h"
 #include "mlpipe/eval/ranking.h"
@@ -80,12 +81,14 @@ Result<const MetricDef*> FindMetric(std::string_view name) {
     if (m.name == name) return &m;
   }
   std::string valid;
+  std::vector<std::string> names;
   for (const auto& m : kMetrics) {
     if (!valid.empty()) valid += ", ";
     valid += m.name;
+    names.emplace_back(m.name);
   }
-  return InvalidArgumentError("metric: unknown metric '" + std::string(name) +
-                              "'; valid metrics: " + valid);
+  return InvalidArgumentError("metric: unknown metric '" + std::string(name) + "'" +
+                              core::DidYouMean(name, names) + "; valid metrics: " + valid);
 }
 
 Result<double> ComputeMetric(const MetricDef& def, const MetricInput& in) {

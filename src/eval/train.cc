@@ -153,8 +153,9 @@ Status TrainOptions::Validate() const {
   if (target.empty()) return InvalidArgumentError("target: no target column given");
   MLPIPE_RETURN_IF_ERROR(ParseSearchSpec(search).status());
   if (cv < 2) return InvalidArgumentError(fmt::format("cv: must be at least 2, got {}", cv));
-  if (!(test_size >= 0 && test_size < 1)) {
-    return InvalidArgumentError(fmt::format("test_size: must be in [0, 1), got {}", test_size));
+  if (!(test_size > 0 && test_size < 1)) {
+    return InvalidArgumentError(
+        fmt::format("test_size: must be in (0, 1) (a test part is needed), got {}", test_size));
   }
   if (bootstrap < 1) {
     return InvalidArgumentError(fmt::format("bootstrap: must be at least 1, got {}", bootstrap));
@@ -169,7 +170,8 @@ Result<TrainResult> Train(const table::Table& data, const TrainOptions& options,
   TrainResult result;
   auto target_col = data.GetColumn(options.target);
   if (!target_col.ok()) return InvalidArgumentError("--target: " + target_col.status().message());
-  MLPIPE_ASSIGN_OR_RETURN(result.target, EncodeTarget(**target_col, options.positive));
+  MLPIPE_ASSIGN_OR_RETURN(result.target,
+                          EncodeTarget(**target_col, options.positive, options.task));
   const Target& target = result.target;
   MLPIPE_ASSIGN_OR_RETURN(std::vector<std::string> families, Families(options, target.task));
   MLPIPE_ASSIGN_OR_RETURN(SearchSpec spec, ParseSearchSpec(options.search));
@@ -204,7 +206,7 @@ Result<TrainResult> Train(const table::Table& data, const TrainOptions& options,
   result.test_target = target.Take(split.test);
   const Target& test_y = result.test_target;
   const uint64_t fold_seed = core::Rng::Derive(options.seed, 2);
-  auto folds = classify ? StratifiedKFold(train_y.codes, options.cv, fold_seed)
+  auto folds = classify ? StratifiedKFold(train_y.codes, options.cv, fold_seed, &train_y.classes)
                         : KFold(train_y.labels.size(), options.cv, fold_seed);
   if (!folds.ok()) return folds.status().WithContext("--cv");
 

@@ -13,6 +13,7 @@
 #include <muParser.h>
 
 #include "column_util.h"
+#include "mlpipe/core/suggest.h"
 #include "transforms.h"
 
 namespace mlpipe::features::internal {
@@ -95,8 +96,9 @@ class Expression final : public Transform {
     inputs_.clear();
     for (const auto& [var, ptr] : c.slots.by_name) {
       if (frame.Find(var) < 0) {
-        return NotFoundError(fmt::format("expression '{}': no column named '{}' (columns: {})",
-                                         expression_, var, fmt::join(frame.ColumnNames(), ", ")));
+        return NotFoundError(fmt::format(
+            "expression '{}': no column named '{}'{} (columns: {})", expression_, var,
+            core::DidYouMean(var, frame.ColumnNames()), fmt::join(frame.ColumnNames(), ", ")));
       }
       inputs_.push_back(var);
     }

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "mlpipe/core/suggest.h"
+
 namespace mlpipe::features {
 
 Frame Frame::FromTable(const table::Table& table) {
@@ -37,7 +39,8 @@ int Frame::Find(std::string_view name) const {
 Result<const table::Column*> Frame::Get(std::string_view transform, std::string_view name) const {
   int i = Find(name);
   if (i >= 0) return &columns_[static_cast<size_t>(i)];
-  return NotFoundError(fmt::format("{}: no column named '{}' (columns: {})", transform, name,
+  return NotFoundError(fmt::format("{}: no column named '{}'{} (columns: {})", transform, name,
+                                   core::DidYouMean(name, ColumnNames()),
                                    fmt::join(ColumnNames(), ", ")));
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "families.h"
+#include "mlpipe/core/suggest.h"
 #include "model_common.h"
 
 namespace mlpipe::models {
@@ -20,11 +21,14 @@ const std::vector<ModelFamily>& ModelFamilies() {
 
 Result<const ModelFamily*> FindModelFamily(std::string_view name) {
   std::string valid;
+  std::vector<std::string> names;
   for (const ModelFamily& f : ModelFamilies()) {
     if (f.name == name) return &f;
     valid += (valid.empty() ? "" : ", ") + f.name;
+    names.push_back(f.name);
   }
-  return NotFoundError("unknown model family '" + std::string(name) + "'; valid: " + valid);
+  return NotFoundError("unknown model family '" + std::string(name) + "'" +
+                       core::DidYouMean(name, names) + "; valid: " + valid);
 }
 
 Result<std::unique_ptr<Model>> FitModel(std::string_view family, const Dataset& train,

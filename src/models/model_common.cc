@@ -6,26 +6,6 @@
 
 namespace mlpipe::models {
 
-std::string_view TaskName(Task task) {
-  switch (task) {
-    case Task::kBinary:
-      return "binary";
-    case Task::kMulticlass:
-      return "multiclass";
-    case Task::kRegression:
-      return "regression";
-  }
-  return "?";
-}
-
-Result<Task> ParseTask(std::string_view name) {
-  for (Task t : {Task::kBinary, Task::kMulticlass, Task::kRegression}) {
-    if (TaskName(t) == name) return t;
-  }
-  return InvalidArgumentError("unknown task '" + std::string(name) +
-                              "'; valid: binary, multiclass, regression");
-}
-
 Status CheckNoNan(const table::DenseMatrix& x, std::string_view who) {
   for (size_t r = 0; r < x.rows; ++r) {
     const float* row = x.row(r);

@@ -287,7 +287,8 @@ Result<std::vector<RoleGuess>> GuessRoles(const table::Table& data, const std::s
 Result<ProjectSpec> InferSpec(const table::Table& data, const InitOptions& options,
                               std::vector<RoleGuess>* guesses) {
   MLPIPE_ASSIGN_OR_RETURN(const table::Column* target_col, data.GetColumn(options.target));
-  MLPIPE_ASSIGN_OR_RETURN(eval::Target target, eval::EncodeTarget(*target_col, options.positive));
+  MLPIPE_ASSIGN_OR_RETURN(eval::Target target,
+                          eval::EncodeTarget(*target_col, options.positive, options.task));
   MLPIPE_ASSIGN_OR_RETURN(*guesses, GuessRoles(data, options.target));
 
   ProjectSpec s;

@@ -42,7 +42,8 @@ TEST(InitTest, CreditG) {
                              .data = Data("credit-g.csv"),
                              .target = "class",
                              .positive = "bad",
-                             .force = false});
+                             .force = false,
+                             .task = ""});
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_THAT(Names(r->spec.columns.protected_columns),
               ::testing::ElementsAre("personal_status", "age", "foreign_worker"));
@@ -73,14 +74,16 @@ TEST(InitTest, CreditG) {
                                  .data = Data("credit-g.csv"),
                                  .target = "class",
                                  .positive = "",
-                                 .force = false});
+                                 .force = false,
+                                 .task = ""});
   EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
   EXPECT_THAT(again.status().message(), HasSubstr("--force"));
   auto forced = InitProject(env, {.dir = dir,
                                   .data = Data("credit-g.csv"),
                                   .target = "class",
                                   .positive = "good",
-                                  .force = true});
+                                  .force = true,
+                                  .task = ""});
   ASSERT_TRUE(forced.ok()) << forced.status().message();
   EXPECT_EQ(forced->spec.target.positive, "good");
   std::filesystem::remove_all(dir);
@@ -93,7 +96,8 @@ TEST(InitTest, CreditData) {
                              .data = Data("credit_data.csv"),
                              .target = "Status",
                              .positive = "bad",
-                             .force = false});
+                             .force = false,
+                             .task = ""});
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_THAT(Names(r->spec.columns.protected_columns), ::testing::ElementsAre("Age", "Marital"));
   auto spec = LoadSpec(env, r->spec_path);
@@ -109,9 +113,14 @@ TEST(InitTest, RegressionTargetGetsRegressionDefaults) {
   ASSERT_TRUE(data.ok());
   std::string target = data->column(data->num_columns() - 1).name();
   std::vector<RoleGuess> guesses;
-  auto s = InferSpec(
-      *data, {.dir = "cpu", .data = "cpu.csv", .target = target, .positive = "", .force = false},
-      &guesses);
+  auto s = InferSpec(*data,
+                     {.dir = "cpu",
+                      .data = "cpu.csv",
+                      .target = target,
+                      .positive = "",
+                      .force = false,
+                      .task = ""},
+                     &guesses);
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->target.task, "regression");
   EXPECT_EQ(s->kpis.primary, "rmse");
@@ -164,9 +173,14 @@ TEST(InitTest, GuessesIdsPersonalDataAndConstants) {
   EXPECT_EQ(role.count("y"), 0u);
 
   std::vector<RoleGuess> guesses;
-  auto s = InferSpec(
-      t, {.dir = "/tmp/x y", .data = "/tmp/d.csv", .target = "y", .positive = "", .force = false},
-      &guesses);
+  auto s = InferSpec(t,
+                     {.dir = "/tmp/x y",
+                      .data = "/tmp/d.csv",
+                      .target = "y",
+                      .positive = "",
+                      .force = false,
+                      .task = ""},
+                     &guesses);
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->name, "x-y");
   EXPECT_EQ(s->sources[0].path, "../d.csv");
@@ -233,9 +247,14 @@ TEST(InitTest, GroupIndicatorsAreProtectedAndNameTheirAttribute) {
 
   // The written spec lists them, each with its attribute beside it.
   std::vector<RoleGuess> guesses;
-  auto s = InferSpec(
-      t, {.dir = "churn", .data = "churn.csv", .target = "churn", .positive = "", .force = false},
-      &guesses);
+  auto s = InferSpec(t,
+                     {.dir = "churn",
+                      .data = "churn.csv",
+                      .target = "churn",
+                      .positive = "",
+                      .force = false,
+                      .task = ""},
+                     &guesses);
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_THAT(Names(s->columns.protected_columns),
               ::testing::ElementsAre("female", "SeniorCitizen", "is_male", "race_white",
@@ -276,7 +295,8 @@ TEST(InitTest, UnknownTargetListsColumns) {
                                               .data = Data("iris.csv"),
                                               .target = "nope",
                                               .positive = "",
-                                              .force = false});
+                                              .force = false,
+                                              .task = ""});
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.status().message(), HasSubstr("nope"));
   EXPECT_FALSE(std::filesystem::exists(TempDir("bad")));

@@ -123,8 +123,16 @@ TEST(SpecDataTest, TaskAndMetricsAreCheckedAgainstTheData) {
       "name: a\ndata:\n  sources:\n    - path: x\n"
       "target:\n  column: class\n  task: multiclass\n");
   EXPECT_THAT(ValidateSpecAgainstData(t, CreditG()).message(),
-              HasSubstr("mlpipe.yaml:7:9: target.task: the spec says multiclass but 'class' is "
-                        "a binary target"));
+              HasSubstr("mlpipe.yaml:7:9: target.task: task multiclass: target 'class' has 2 "
+                        "distinct values (good, bad); multiclass needs at least 3 (use binary)"));
+  // A stated task that fits wins over the inferred one: installment_commitment
+  // (integers 1..4, inferred multiclass) as a regression target.
+  ProjectSpec u = Parse(
+      "name: a\ndata:\n  sources:\n    - path: x\n"
+      "target:\n  column: installment_commitment\n  task: regression\n"
+      "kpis:\n  primary: rmse\n");
+  EXPECT_TRUE(ValidateSpecAgainstData(u, CreditG()).ok())
+      << ValidateSpecAgainstData(u, CreditG()).message();
 }
 
 TEST(SpecDataTest, BandsNeedANumericColumn) {

@@ -68,30 +68,6 @@ bool ParseBool(const std::string& s, bool* out) {
 
 }  // namespace
 
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
-std::string DidYouMean(std::string_view name, const std::vector<std::string>& valid) {
-  const std::string* best = nullptr;
-  size_t best_d = 0;
-  for (const auto& v : valid) {
-    size_t d = EditDistance(name, v);
-    if (best == nullptr || d < best_d) best = &v, best_d = d;
-  }
-  if (best == nullptr || best_d > std::max<size_t>(2, name.size() / 3)) return "";
-  return " (did you mean '" + *best + "'?)";
-}
-
 std::string FormatNumber(double x) {
   if (x == static_cast<double>(static_cast<int64_t>(x)) && std::fabs(x) < 1e15) {
     return std::to_string(static_cast<int64_t>(x));

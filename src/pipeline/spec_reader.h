@@ -12,14 +12,14 @@
 #include <yaml-cpp/yaml.h>
 
 #include "mlpipe/core/json_util.h"
+#include "mlpipe/core/suggest.h"
 #include "mlpipe/pipeline/spec.h"
 
 namespace mlpipe::pipeline::internal {
 
-// Levenshtein distance.
-size_t EditDistance(std::string_view a, std::string_view b);
-// " (did you mean 'x'?)" for the closest of `valid` when it is close enough, else "".
-std::string DidYouMean(std::string_view name, const std::vector<std::string>& valid);
+// " (did you mean 'x'?)" for the closest of `valid` when it is close enough,
+// else "" (the one rule of every command, mlpipe/core/suggest.h).
+using core::DidYouMean;
 // The shortest text that reads back as `x`; integers without an exponent.
 std::string FormatNumber(double x);
 // "a, b, c".

@@ -7,6 +7,7 @@
 #include "mlpipe/eval/cv.h"
 #include "mlpipe/models/family_table.h"
 #include "mlpipe/pipeline/spec.h"
+#include "mlpipe/table/task.h"
 #include "spec_check.h"
 #include "spec_reader.h"
 
@@ -100,8 +101,16 @@ Status ValidateSpecAgainstData(const ProjectSpec& spec, const table::Table& data
   }
 
   const table::Column* target = derived.FindColumn(spec.target.column.name);
-  if (target_known && target != nullptr) {
-    auto encoded = eval::EncodeTarget(*target);
+  Status task_fits = Status::OK();
+  if (target_known && target != nullptr && !spec.target.task.empty()) {
+    auto stated = table::ParseTask(spec.target.task);
+    if (stated.ok()) task_fits = table::CheckTask(*target, *stated);
+    if (!task_fits.ok()) {
+      errors.push_back({spec.target.task_mark, "target.task: " + task_fits.message()});
+    }
+  }
+  if (target_known && target != nullptr && task_fits.ok()) {
+    auto encoded = eval::EncodeTarget(*target, "", spec.target.task);
     if (!encoded.ok()) {
       errors.push_back({spec.target.column.mark, "target.column: " + encoded.status().message()});
     } else {
@@ -120,11 +129,6 @@ Status ValidateSpecAgainstData(const ProjectSpec& spec, const table::Table& data
                             "target.positive: '" + spec.target.positive + "' is not a class of '" +
                                 spec.target.column.name + "'; classes: " + JoinNames(classes)});
         }
-      }
-      if (!spec.target.task.empty() && spec.target.task != task) {
-        errors.push_back({spec.target.task_mark, "target.task: the spec says " + spec.target.task +
-                                                     " but '" + spec.target.column.name +
-                                                     "' is a " + task + " target"});
       }
       if (spec.target.task.empty()) {  // the metric checks ParseSpec could not make
         std::string err;

@@ -151,7 +151,7 @@ Result<std::vector<std::string>> FeatureColumns(StepContext& ctx, bool with_prot
 Result<eval::Target> TargetOf(StepContext& ctx) {
   MLPIPE_ASSIGN_OR_RETURN(const table::Table* t, ctx.ModelTable());
   MLPIPE_ASSIGN_OR_RETURN(const table::Column* col, t->GetColumn(ctx.spec->target.column.name));
-  return eval::EncodeTarget(*col, ctx.spec->target.positive);
+  return eval::EncodeTarget(*col, ctx.spec->target.positive, ctx.spec->target.task);
 }
 
 core::Json ColumnsJson(const std::vector<ColumnRef>& refs) {

@@ -220,6 +220,7 @@ Result<StepFiles> ProfileRun(StepContext& ctx) {
   profile::ProfileOptions po;
   po.target = ctx.spec->target.column.name;
   po.positive = ctx.spec->target.positive;
+  po.task = ctx.spec->target.task;
   po.protected_columns = ctx.Protected();
   MLPIPE_ASSIGN_OR_RETURN(profile::TableProfile prof,
                           profile::ProfileTable(*data, po, ingest.dataset_ref));

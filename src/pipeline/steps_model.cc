@@ -126,6 +126,7 @@ Result<StepFiles> TrainRun(StepContext& ctx) {
   o.data = ingest.dataset_ref;
   o.target = s.target.column.name;
   o.positive = s.target.positive;
+  o.task = s.target.task;
   MLPIPE_ASSIGN_OR_RETURN(o.families, Families(s, target.task));
   o.search = s.search.ToSearchSpec();
   o.cv = s.search.cv;

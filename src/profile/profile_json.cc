@@ -51,6 +51,7 @@ core::Json ColumnJson(const ColumnProfile& c) {
 core::Json TargetJson(const TargetSummary& t) {
   return {{"column", t.column},
           {"task", t.classification ? "classification" : "regression"},
+          {"learning_task", std::string(table::TaskName(t.task))},
           {"classes", ValueCounts(t.classes)},
           {"positive", t.classification ? core::Json(t.positive) : core::Json(nullptr)},
           {"positive_rate", t.classification ? Num(t.positive_rate) : core::Json(nullptr)},

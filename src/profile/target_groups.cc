@@ -116,8 +116,8 @@ Status ComputeTargetAndGroups(const table::Table& table, const std::vector<Colum
   TargetSummary t;
   t.column = tc.name();
   t.missing = tp.missing;
-  t.classification = !(table::IsNumeric(tc.type()) && tc.type() != DataType::kBool &&
-                       tp.distinct > options.max_target_classes);
+  MLPIPE_ASSIGN_OR_RETURN(t.task, table::ResolveTask(tc, options.task));
+  t.classification = t.task != table::Task::kRegression;
   // y[r]: 1/0 for positive/other (classification) or the value; NaN when missing.
   std::vector<double> y(n, NAN);
   if (t.classification) {

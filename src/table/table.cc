@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "mlpipe/core/message.h"
+#include "mlpipe/core/suggest.h"
 
 namespace mlpipe::table {
 
@@ -46,7 +47,8 @@ const Column* Table::FindColumn(std::string_view name) const {
 Result<const Column*> Table::GetColumn(std::string_view name) const {
   if (const Column* c = FindColumn(name)) return c;
   return NotFoundError(
-      fmt::format("no column named '{}' (columns: {})", core::ClipForMessage(name),
+      fmt::format("no column named '{}'{} (columns: {})", core::ClipForMessage(name),
+                  core::DidYouMean(name, ColumnNames()),
                   core::ClipForMessage(fmt::format("{}", fmt::join(ColumnNames(), ", ")), 400)));
 }
 

@@ -53,6 +53,7 @@ class GatesTest(unittest.TestCase):
 
     def setUp(self):
         self.project = tempfile.mkdtemp(dir=self.tmp.name)
+        os.mkdir(os.path.join(self.project, ".mlpipe"))  # a project, empty
         # Creates the store (schema) through mlpipe itself.
         self.assertEqual(self.cli("registry", "list").returncode, 0)
 

@@ -608,6 +608,7 @@ class TrackingTest(unittest.TestCase):
 class EmptyProjectTest(unittest.TestCase):
     def test_commands_on_an_empty_project(self):
         with tempfile.TemporaryDirectory() as tmp:
+            os.mkdir(os.path.join(tmp, ".mlpipe"))  # a project with nothing recorded yet
             self.assertEqual(js(mlpipe(tmp, "runs", "list", "--json")),
                              {"runs": [], "total": 0, "limit": 100, "offset": 0})
             self.assertEqual(js(mlpipe(tmp, "registry", "list", "--json")), {"models": []})

@@ -44,14 +44,17 @@ struct Target {
   Target Take(const std::vector<size_t>& rows) const;
 };
 
-// Encodes `column` and infers the task: text, categorical and bool targets
-// are classification, and so are integer targets with at most 20 distinct
-// values; other numeric targets are regression. Classes are sorted (numbers
+// Encodes `column` as a target of `task` ("binary", "multiclass",
+// "regression"; "" infers it by table::InferTask, the rule every command
+// shares: text, categorical and bool targets and integer targets with at most
+// 10 distinct values are classification, other numeric targets regression).
+// A stated task that does not fit the column is InvalidArgument. Classes are sorted (numbers
 // numerically). Binary: `positive` (default: the minority class; ties: the
 // first class in sorted order, as the profiler) becomes code 1. Errors (InvalidArgument) name the
 // column: a missing value, a single class, a `positive` that is not a class (listing them), or a
 // positive label given for a regression target.
-Result<Target> EncodeTarget(const table::Column& column, std::string_view positive = "");
+Result<Target> EncodeTarget(const table::Column& column, std::string_view positive = "",
+                            std::string_view task = "");
 
 // Dense codes of any column, in order of first appearance; missing values
 // form one code of their own. `names` receives each code's text ("(missing)").
@@ -71,8 +74,10 @@ Result<std::vector<Fold>> KFold(size_t num_rows, int k, uint64_t seed);
 // k folds keeping each class' share: every class' rows are shuffled and dealt
 // round-robin to the folds (continuing where the previous class stopped), so a
 // class' count differs by at most one between folds. Errors: k < 2, k > rows,
-// or a class with fewer than k rows (named).
-Result<std::vector<Fold>> StratifiedKFold(std::span<const int32_t> classes, int k, uint64_t seed);
+// or a class with fewer than k rows (named by its label in `class_names`,
+// indexed by code, when given; else by its code).
+Result<std::vector<Fold>> StratifiedKFold(std::span<const int32_t> classes, int k, uint64_t seed,
+                                          const std::vector<std::string>* class_names = nullptr);
 
 // k folds that never split a group: groups are shuffled, then each (largest
 // first, ties by the shuffle) goes to the fold with the fewest rows so far.

@@ -32,6 +32,8 @@ struct TrainOptions {
   std::string target;
   // Positive class of a binary target; empty: the minority class.
   std::string positive;
+  // "binary", "multiclass" or "regression"; empty: inferred (table::InferTask).
+  std::string task;
   // Families to search (empty names ignored); empty: logreg, gbdt, rf (ridge, gbdt, rf for
   // regression).
   std::vector<std::string> families;

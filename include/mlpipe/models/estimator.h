@@ -23,14 +23,14 @@
 #include "mlpipe/core/status.h"
 #include "mlpipe/models/hyperparams.h"
 #include "mlpipe/table/matrix.h"
+#include "mlpipe/table/task.h"
 
 namespace mlpipe::models {
 
-enum class Task { kBinary, kMulticlass, kRegression };
-
-// "binary", "multiclass", "regression".
-std::string_view TaskName(Task task);
-Result<Task> ParseTask(std::string_view name);
+// The task of a target, and the one rule that infers it (mlpipe/table/task.h).
+using table::ParseTask;
+using table::Task;
+using table::TaskName;
 
 // Training or validation examples. Not owning: the referenced data must
 // outlive the call that receives the Dataset.

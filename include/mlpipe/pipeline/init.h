@@ -19,6 +19,7 @@ struct InitOptions {
   std::string target;    // the target column (required)
   std::string positive;  // positive class of a binary target; "" = the minority class
   bool force = false;    // overwrite an existing DIR/mlpipe.yaml
+  std::string task;      // "binary", "multiclass", "regression"; "" = inferred (table/task.h)
 };
 
 // One guessed role.

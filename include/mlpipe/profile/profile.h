@@ -16,6 +16,7 @@
 #include "mlpipe/core/status.h"
 #include "mlpipe/profile/warnings.h"
 #include "mlpipe/table/table.h"
+#include "mlpipe/table/task.h"
 
 namespace mlpipe::profile {
 
@@ -42,10 +43,10 @@ struct ProfileOptions {
   // A numeric protected column with more distinct values than this is grouped
   // into its quartile bins (-inf,q1], (q1,q2], (q2,q3], (q3,inf).
   size_t max_protected_groups = 10;
-  // A target with at most this many distinct values is a class label
-  // (class balance is reported); a numeric target with more is a regression
-  // target (its mean per group is reported).
-  size_t max_target_classes = 20;
+  // The target's task: "binary", "multiclass", "regression", or "" to infer
+  // it by the rule train, init and run share (table::InferTask). A regression
+  // target has its mean per group reported, a class label its balance.
+  std::string task;
   WarningThresholds thresholds;
   bool show_progress = false;  // draw a core::Progress bar (terminal only)
 
@@ -118,12 +119,13 @@ struct AssociationSummary {
 // The balance of the target column.
 struct TargetSummary {
   std::string column;
-  bool classification = true;       // false: a numeric target with many values
-  std::vector<ValueCount> classes;  // every class, by count desc then value asc
-  std::string positive;             // the positive class (classification only)
-  double positive_rate = 0;         // share of present target values equal to positive
-  uint64_t missing = 0;             // rows without a target value
-  double mean = 0;                  // regression targets: the mean target
+  table::Task task = table::Task::kBinary;  // table::ResolveTask of the target
+  bool classification = true;               // task is binary or multiclass
+  std::vector<ValueCount> classes;          // every class, by count desc then value asc
+  std::string positive;                     // the positive class (classification only)
+  double positive_rate = 0;                 // share of present target values equal to positive
+  uint64_t missing = 0;                     // rows without a target value
+  double mean = 0;                          // regression targets: the mean target
 };
 
 struct GroupRate {
