@@ -4,7 +4,7 @@ ASAN_DIR ?= build-asan
 FUZZ_DIR ?= build-fuzz
 # Seconds per fuzz target: `make fuzz` (long) and `make fuzz-ci` (bounded, 6 targets).
 FUZZ_SECONDS ?= 300
-FUZZ_CI_SECONDS ?= 45
+FUZZ_CI_SECONDS ?= 30
 JOBS ?= $(shell nproc)
 
 .PHONY: all help setup configure build test unit e2e asan fuzz-build fuzz fuzz-ci demo bench format clean

@@ -329,6 +329,22 @@ const std::vector<Step>& Steps() {
 }
 }  // namespace internal
 
+namespace {
+// A data path that names nothing is the spec's mistake: say where it is written.
+Status CheckDataFileExists(core::Env* env, const ProjectSpec& spec) {
+  if (spec.sources.empty()) return Status::OK();
+  const std::string path = spec.TrainingDataPath();
+  if (env->FileExists(path)) return Status::OK();
+  const DataSource& source = spec.sources.front();
+  std::string where = spec.path.empty() ? "spec" : spec.path;
+  const Mark& at = source.path_mark.line > 0 ? source.path_mark : source.mark;
+  if (at.line > 0) where += fmt::format(":{}:{}", at.line, at.column);
+  std::string message = fmt::format("{}: data file '{}' not found", where, source.path);
+  if (path != source.path) message += fmt::format(" (looked for {})", path);
+  return NotFoundError(message);
+}
+}  // namespace
+
 Result<RunOutcome> RunPipeline(core::Env* env, store::ProjectStores& stores,
                                const ProjectSpec& spec, const RunOptions& options) {
   const auto& steps = internal::Steps();
@@ -341,6 +357,7 @@ Result<RunOutcome> RunPipeline(core::Env* env, store::ProjectStores& stores,
   // The spec against its data, before any work (unless the data comes from a
   // recorded version: reproduce checks that itself).
   if (options.data_version.empty()) {
+    MLPIPE_RETURN_IF_ERROR(CheckDataFileExists(env, spec));
     MLPIPE_ASSIGN_OR_RETURN(table::Table raw, table::ReadTableFile(env, spec.TrainingDataPath()));
     MLPIPE_RETURN_IF_ERROR(ValidateSpecAgainstData(spec, raw));
   }

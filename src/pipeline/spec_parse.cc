@@ -97,6 +97,7 @@ class Parser {
                       r_.String(v, "data.sources[].name", &s.name);
                     } else if (k == "path") {
                       r_.String(v, "data.sources[].path", &s.path);
+                      s.path_mark = SpecReader::MarkOf(v);
                     } else if (r_.String(v, "data.sources[].format", &s.format) &&
                                s.format != "csv" && s.format != "arff" && s.format != "jsonl") {
                       r_.Error(v, "data.sources[].format: unknown format '" + s.format +

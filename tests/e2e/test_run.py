@@ -192,6 +192,17 @@ class StepRangeTest(unittest.TestCase):
             self.assertEqual(p.returncode, 2)
             self.assertIn("unknown step 'nope'", p.stderr)
 
+    def test_a_missing_data_file_is_named_at_its_spec_line(self):
+        # Regression: the run said only "PATH: No such file or directory".
+        with tempfile.TemporaryDirectory() as tmp:
+            project = make_project(tmp, spec_edit=lambda t: t.replace("credit-g.csv", "nope.csv"))
+            with open(os.path.join(project, "mlpipe.yaml")) as f:
+                line = next(i for i, l in enumerate(f, 1) if "nope.csv" in l)
+            p = run(project, "run")
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertRegex(p.stderr, r"mlpipe\.yaml:%d:\d+: data file '[^']*nope\.csv' not found"
+                             % line)
+
 
 class ProtectedTest(unittest.TestCase):
     def derived_from_protected(self, text):

@@ -38,6 +38,7 @@ struct DataSource {
   std::string path;    // as written: relative to the spec's folder (or absolute)
   std::string format;  // "csv", "arff", "jsonl" or "" (by extension)
   Mark mark;
+  Mark path_mark;  // where `path` is written
 };
 
 // A column computed from another before anything else runs: each value of
