@@ -329,6 +329,23 @@ const std::vector<Step>& Steps() {
 }
 }  // namespace internal
 
+std::string GovernanceRemovals(const ProjectSpec& spec,
+                               const std::vector<governance::ProtectedOverride>& overrides) {
+  std::string list;
+  auto add = [&list](const std::string& column, std::string_view why) {
+    list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", column, why);
+  };
+  for (const auto& p : spec.columns.protected_columns) {
+    const bool kept = std::any_of(overrides.begin(), overrides.end(),
+                                  [&p](const auto& o) { return o.column == p.name; });
+    if (!kept) add(p.name, "protected");
+  }
+  for (const auto& p : spec.columns.pii) {
+    if (p.handling == PiiHandling::kDrop) add(p.column.name, "pii");
+  }
+  return list.empty() ? "" : "governance: removed columns " + list + " before training";
+}
+
 Result<RunOutcome> RunPipeline(core::Env* env, store::ProjectStores& stores,
                                const ProjectSpec& spec, const RunOptions& options) {
   const auto& steps = internal::Steps();
