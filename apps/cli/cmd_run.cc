@@ -225,6 +225,10 @@ void RunRun(CommandState& state, const RunArgs& args) {
     options.command_line = state.command_line;
     options.spec_text = text;
     options.integration = FreshProcessCheck(stores.objects.get());
+    if (std::string removed = pipeline::GovernanceRemovals(spec, options.overrides);
+        !removed.empty()) {
+      std::cerr << removed << "\n";
+    }
     StepPrinter printer(state.global.quiet || state.global.json);
     options.observer = &printer;
     MLPIPE_ASSIGN_OR_RETURN(out, pipeline::RunPipeline(env, stores, spec, options));

@@ -11,6 +11,7 @@
 
 #include "mlpipe/core/random.h"
 #include "mlpipe/models/family_table.h"
+#include "mlpipe/stats/groups.h"
 
 namespace mlpipe::eval {
 namespace {
@@ -149,6 +150,33 @@ std::vector<int32_t> ColumnCodes(const table::Column& column, std::vector<std::s
     codes[i] = it->second;
   }
   if (names != nullptr) *names = std::move(local);
+  return codes;
+}
+
+std::vector<int32_t> ProtectedGroupCodes(const table::Column& column, std::span<const size_t> rows,
+                                         std::vector<std::string>* names) {
+  const bool numeric = table::IsNumeric(column.type()) && column.type() != table::DataType::kBool;
+  if (!numeric) {
+    return ColumnCodes(column.Take(std::vector<size_t>(rows.begin(), rows.end())), names);
+  }
+  std::vector<double> values(column.size(), NAN);
+  for (size_t i = 0; i < column.size(); ++i) {
+    if (column.IsValid(i)) values[i] = column.NumericAt(i);
+  }
+  stats::NumericGroups groups = stats::GroupNumeric(values);
+  std::vector<std::string> labels = groups.labels;
+  std::vector<int32_t> codes(rows.size());
+  int32_t missing = -1;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    codes[r] = groups.GroupOf(values[rows[r]]);
+    if (codes[r] >= 0) continue;
+    if (missing < 0) {
+      missing = static_cast<int32_t>(labels.size());
+      labels.push_back("(missing)");
+    }
+    codes[r] = missing;
+  }
+  if (names != nullptr) *names = std::move(labels);
   return codes;
 }
 

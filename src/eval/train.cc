@@ -51,10 +51,9 @@ Result<core::Json> Fairness(const table::Table& data, const std::vector<size_t>&
   if (truth.task != models::Task::kBinary) return out;
   for (const auto& name : columns) {
     MLPIPE_ASSIGN_OR_RETURN(const table::Column* col, data.GetColumn(name));
-    table::Column test = col->Take(test_rows);
     ProtectedColumn pc;
     pc.name = name;
-    std::vector<int32_t> codes = ColumnCodes(test, &pc.group_names);
+    std::vector<int32_t> codes = ProtectedGroupCodes(*col, test_rows, &pc.group_names);
     pc.codes = codes;
     MLPIPE_ASSIGN_OR_RETURN(FairnessReport r, EvaluateFairness(truth.codes, pred.labels, pc));
     auto num = [](double v) { return std::isfinite(v) ? core::Json(v) : core::Json(); };

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <regex>
 #include <set>
@@ -143,12 +144,52 @@ constexpr AttributeWord kGroupWords[] = {
     {"lgbtq", "sexual orientation"},
 };
 
-// The attribute a column's name names (`ApplicantAge` -> age); nullptr when none.
-const char* NamedAttribute(const std::string& lower, const std::vector<std::string>& words) {
+// Whether a column's values can be human ages in years: text (age bands
+// such as "25-40" are kept), or numbers that are all whole or half years
+// within 0-120. Days of concrete curing (1-365) or an age in months are not.
+bool LooksLikeHumanAges(const table::Column& col) {
+  if (!table::IsNumeric(col.type()) || col.type() == table::DataType::kBool) return true;
+  for (size_t i = 0; i < col.size(); ++i) {
+    if (!col.IsValid(i)) continue;
+    const double v = col.NumericAt(i);
+    if (std::isnan(v)) continue;
+    if (v < 0 || v > 120 || 2 * v != std::trunc(2 * v)) return false;
+  }
+  return true;
+}
+
+// Whether a text column holds answers: 2-3 distinct short tokens, each a
+// yes/no/unknown answer (y, n, ?, yes, no, true, false, abstain, ...), as a
+// vote on "religious-groups-in-schools" does.
+bool IsAnswer(const table::Column& col, size_t distinct) {
+  if (col.type() != table::DataType::kString && col.type() != table::DataType::kCategorical) {
+    return false;
+  }
+  if (distinct < 2 || distinct > 3) return false;
+  static const std::set<std::string> kAnswers = {"y",       "n",  "yes", "no",     "true",
+                                                 "false",   "t",  "f",   "?",      "u",
+                                                 "unknown", "na", "n/a", "abstain"};
+  for (size_t i = 0; i < col.size(); ++i) {
+    if (col.IsValid(i) && !kAnswers.count(Lower(std::string(col.TextAt(i))))) return false;
+  }
+  return true;
+}
+
+// The attribute a column's name names (`ApplicantAge` -> age); nullptr when
+// none. Names and values together: a numeric `age` whose values are not
+// human ages is something else's age, and a yes/no answer to a phrase that
+// mentions an attribute (a vote on `religious-groups-in-schools`) is an
+// opinion, not the attribute (a name of at most two words, `is_religious`,
+// still is).
+const char* NamedAttribute(const table::Column& col, const std::string& lower,
+                           const std::vector<std::string>& words, size_t distinct) {
   if (lower == "personal_status") return "sex and marital status";
   if (lower == "foreign_worker") return "nationality";
   for (const AttributeWord& a : kAttributeWords) {
-    if (HasWord(words, {a.word})) return a.attribute;
+    if (!HasWord(words, {a.word})) continue;
+    if (std::string_view(a.attribute) == "age" && !LooksLikeHumanAges(col)) continue;
+    if (words.size() > 2 && IsAnswer(col, distinct)) continue;
+    return a.attribute;
   }
   return nullptr;
 }
@@ -215,11 +256,18 @@ std::optional<RoleGuess> Guess(const table::Column& col, size_t distinct, size_t
   // Personal data by name. Direct identifiers only when they vary enough to
   // identify someone (a yes/no `own_telephone` column is not a phone number).
   bool varied = distinct > std::max<size_t>(20, rows / 10);
-  if (HasWord(w,
-              {"birth", "dob", "birthdate", "birthday", "zip", "zipcode", "postcode", "postal"}) ||
+  if (HasWord(w, {"birth", "dob", "birthdate", "birthday"}) ||
       (varied && HasWord(w, {"name", "firstname", "lastname", "surname", "email", "mail", "phone",
                              "telephone", "mobile", "address", "street", "ssn", "passport"}))) {
     return RoleGuess{name, "pii", "check: the name looks like personal data", ""};
+  }
+  // A postal code is a location, not a person: it stays a feature (often a
+  // useful one), noted as a quasi-identifier that can be coarsened.
+  if (HasWord(w, {"zip", "zipcode", "postcode", "postal"})) {
+    return RoleGuess{name, "feature",
+                     "check: a postal code (a location, kept as a feature; a quasi-identifier: "
+                     "list it under columns.pii with generalise to coarsen it)",
+                     ""};
   }
   // Identifiers.
   bool id_name = HasWord(w, {"id", "uuid", "guid", "key"}) || lower == "id";
@@ -234,7 +282,7 @@ std::optional<RoleGuess> Guess(const table::Column& col, size_t distinct, size_t
                          std::string(group->attribute) + " (" + group->word + ")",
                      group->attribute};
   }
-  if (const char* attribute = NamedAttribute(lower, w)) {
+  if (const char* attribute = NamedAttribute(col, lower, w, distinct)) {
     return RoleGuess{name, "protected",
                      "check: looks like a protected attribute (" + std::string(attribute) + ")",
                      attribute};

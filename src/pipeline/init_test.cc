@@ -165,7 +165,7 @@ TEST(InitTest, GuessesIdsPersonalDataAndConstants) {
   EXPECT_EQ(role["contact"], "pii");
   EXPECT_EQ(role["tel"], "pii");
   EXPECT_EQ(role["FullName"], "pii");
-  EXPECT_EQ(role["postcode"], "pii");
+  EXPECT_EQ(role["postcode"], "feature");  // a location, kept
   EXPECT_EQ(role.count("own_telephone"), 0u);
   EXPECT_EQ(role["row_id"], "id");
   EXPECT_EQ(role["version"], "ignore");
@@ -190,6 +190,70 @@ TEST(InitTest, GuessesIdsPersonalDataAndConstants) {
   ParseSpec(yaml, "mlpipe.yaml", &errors);
   EXPECT_TRUE(errors.empty()) << FormatSpecErrors("mlpipe.yaml", errors) << yaml;
   EXPECT_TRUE(ValidateSpecAgainstData(*s, t).ok());
+}
+
+// Excerpts that mimic public data sets whose best features were once
+// guessed protected or personal and so dropped: concrete strength (`age` =
+// days of curing, 1-365), congressional votes (y/n/? answers to a question
+// naming a religion) and a table with 5-digit zip codes.
+TEST(InitTest, RolesAreGuessedFromNamesAndValues) {
+  table::Table t;
+  const std::vector<int64_t> days = {1, 3, 7, 14, 28, 56, 90, 91, 100, 120, 180, 270, 360, 365};
+  const std::vector<std::string> answers = {"y", "n", "?"};
+  std::vector<int64_t> age_days, zip_codes, sex01;
+  std::vector<double> strength, human_age;
+  std::vector<std::string> vote, zips_text, religion, is_religious;
+  for (int i = 0; i < 60; ++i) {
+    age_days.push_back(days[i % days.size()]);
+    strength.push_back(10.0 + i * 0.7);
+    vote.push_back(answers[(i * 7) % 3]);
+    zip_codes.push_back(10001 + (i * 37) % 900);
+    zips_text.push_back(i % 2 ? "02139" : "94110");
+    human_age.push_back(18 + (i * 13) % 60 + (i % 4 == 0 ? 0.5 : 0.0));
+    sex01.push_back(i % 2);
+    religion.push_back(i % 3 == 0 ? "catholic" : (i % 3 == 1 ? "none" : "muslim"));
+    is_religious.push_back(i % 3 ? "y" : "n");
+  }
+  ASSERT_TRUE(t.AddColumn(table::Column::Int64("age", age_days)).ok());
+  ASSERT_TRUE(t.AddColumn(table::Column::String("religious-groups-in-schools", vote)).ok());
+  ASSERT_TRUE(t.AddColumn(table::Column::Int64("zip", zip_codes)).ok());
+  ASSERT_TRUE(t.AddColumn(table::Column::String("postal_code", zips_text)).ok());
+  ASSERT_TRUE(t.AddColumn(table::Column::Float64("ApplicantAge", human_age)).ok());
+  ASSERT_TRUE(t.AddColumn(table::Column::Int64("sex", sex01)).ok());
+  ASSERT_TRUE(t.AddColumn(table::Column::String("religion", religion)).ok());
+  ASSERT_TRUE(t.AddColumn(table::Column::String("is_religious", is_religious)).ok());
+  ASSERT_TRUE(t.AddColumn(table::Column::Float64("strength", strength)).ok());
+  auto g = GuessRoles(t, "strength");
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  std::map<std::string, std::string> role;
+  for (const auto& x : *g) role[x.column] = x.role;
+  // Not human ages (up to 365), an answer to a question, locations.
+  EXPECT_EQ(role.count("age"), 0u);
+  EXPECT_EQ(role.count("religious-groups-in-schools"), 0u);
+  EXPECT_EQ(role["zip"], "feature");
+  EXPECT_EQ(role["postal_code"], "feature");
+  // Still protected: whole and half years, a 0/1 `sex`, a religion, a
+  // short yes/no name.
+  EXPECT_EQ(role["ApplicantAge"], "protected");
+  EXPECT_EQ(role["sex"], "protected");
+  EXPECT_EQ(role["religion"], "protected");
+  EXPECT_EQ(role["is_religious"], "protected");
+
+  std::vector<RoleGuess> guesses;
+  auto s = InferSpec(t,
+                     {.dir = "/tmp/concrete",
+                      .data = "/tmp/d.csv",
+                      .target = "strength",
+                      .positive = "",
+                      .force = false,
+                      .task = ""},
+                     &guesses);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  std::vector<std::string> protected_names;
+  for (const auto& c : s->columns.protected_columns) protected_names.push_back(c.name);
+  EXPECT_THAT(protected_names,
+              ::testing::ElementsAre("ApplicantAge", "sex", "religion", "is_religious"));
+  EXPECT_TRUE(s->columns.pii.empty());
 }
 
 // A churn-like table with columns named after one group of a protected

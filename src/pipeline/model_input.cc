@@ -53,47 +53,4 @@ Result<TestScores> ScoreTest(const bundle::Predictor& model, const table::Table&
   return out;
 }
 
-std::vector<int32_t> ProtectedGroups(const table::Column& column, const std::vector<size_t>& rows,
-                                     std::vector<std::string>* names) {
-  const table::Column part = column.Take(rows);
-  const bool numeric = table::IsNumeric(column.type()) && column.type() != table::DataType::kBool;
-  std::vector<double> values;
-  if (numeric) {
-    for (size_t i = 0; i < column.size(); ++i) {
-      if (column.IsValid(i) && !std::isnan(column.NumericAt(i)))
-        values.push_back(column.NumericAt(i));
-    }
-    std::sort(values.begin(), values.end());
-  }
-  size_t distinct = 0;
-  for (size_t i = 0; i < values.size(); ++i) distinct += i == 0 || values[i] != values[i - 1];
-  if (!numeric || distinct <= 10) return eval::ColumnCodes(part, names);
-  auto quantile = [&](double q) {  // numpy's linear method
-    const double pos = q * static_cast<double>(values.size() - 1);
-    const size_t lo = static_cast<size_t>(pos);
-    const size_t hi = std::min(lo + 1, values.size() - 1);
-    return values[lo] + (pos - static_cast<double>(lo)) * (values[hi] - values[lo]);
-  };
-  std::vector<double> edges = {-std::numeric_limits<double>::infinity()};
-  for (double q : {0.25, 0.5, 0.75}) {
-    if (quantile(q) > edges.back()) edges.push_back(quantile(q));
-  }
-  edges.push_back(std::numeric_limits<double>::infinity());
-  names->clear();
-  for (size_t k = 0; k + 1 < edges.size(); ++k) {
-    names->push_back(fmt::format("({:g}, {:g}]", edges[k], edges[k + 1]));
-  }
-  std::vector<int32_t> codes(part.size());
-  for (size_t r = 0; r < part.size(); ++r) {
-    if (!part.IsValid(r) || std::isnan(part.NumericAt(r))) {
-      if (names->back() != "(missing)") names->push_back("(missing)");
-      codes[r] = static_cast<int32_t>(names->size() - 1);
-      continue;
-    }
-    auto it = std::lower_bound(edges.begin() + 1, edges.end(), part.NumericAt(r));
-    codes[r] = static_cast<int32_t>(it - edges.begin() - 1);
-  }
-  return codes;
-}
-
 }  // namespace mlpipe::pipeline::internal

@@ -28,12 +28,4 @@ struct TestScores {
 Result<TestScores> ScoreTest(const bundle::Predictor& model, const table::Table& test,
                              const std::string& target);
 
-// Fairness groups of a protected column at `rows`: its values, or for a
-// numeric column with more than 10 distinct values its quartile bins
-// "(-inf, q1]", "(q1, q2]", "(q2, q3]", "(q3, inf)", the quartiles taken over
-// the whole column (so that groups do not move with the split). Missing
-// values form a group of their own.
-std::vector<int32_t> ProtectedGroups(const table::Column& column, const std::vector<size_t>& rows,
-                                     std::vector<std::string>* names);
-
 }  // namespace mlpipe::pipeline::internal

@@ -345,6 +345,23 @@ Status CheckDataFileExists(core::Env* env, const ProjectSpec& spec) {
 }
 }  // namespace
 
+std::string GovernanceRemovals(const ProjectSpec& spec,
+                               const std::vector<governance::ProtectedOverride>& overrides) {
+  std::string list;
+  auto add = [&list](const std::string& column, std::string_view why) {
+    list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", column, why);
+  };
+  for (const auto& p : spec.columns.protected_columns) {
+    const bool kept = std::any_of(overrides.begin(), overrides.end(),
+                                  [&p](const auto& o) { return o.column == p.name; });
+    if (!kept) add(p.name, "protected");
+  }
+  for (const auto& p : spec.columns.pii) {
+    if (p.handling == PiiHandling::kDrop) add(p.column.name, "pii");
+  }
+  return list.empty() ? "" : "governance: removed columns " + list + " before training";
+}
+
 Result<RunOutcome> RunPipeline(core::Env* env, store::ProjectStores& stores,
                                const ProjectSpec& spec, const RunOptions& options) {
   const auto& steps = internal::Steps();

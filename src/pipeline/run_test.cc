@@ -232,5 +232,23 @@ TEST_F(RunTest, ProtectedFeatureStopsBeforeTrainingUnlessOverridden) {
   EXPECT_EQ(allowed->steps[6].state, StepState::kRan);
 }
 
+TEST(GovernanceRemovalsTest, NamesEveryRemovedColumnWithItsReason) {
+  ProjectSpec spec;
+  spec.columns.protected_columns = {ColumnRef{"sex", {}}, ColumnRef{"age", {}}};
+  PiiColumn email, zip;
+  email.column = ColumnRef{"email", {}};
+  email.handling = PiiHandling::kDrop;
+  zip.column = ColumnRef{"zip", {}};
+  zip.handling = PiiHandling::kGeneralise;  // coarsened, still a feature
+  spec.columns.pii = {email, zip};
+  EXPECT_EQ(GovernanceRemovals(spec, {}),
+            "governance: removed columns sex (protected), age (protected), email (pii) before "
+            "training");
+  EXPECT_EQ(GovernanceRemovals(spec, {{"age", "reviewed"}}),
+            "governance: removed columns sex (protected), email (pii) before training");
+  ProjectSpec none;
+  EXPECT_EQ(GovernanceRemovals(none, {}), "");
+}
+
 }  // namespace
 }  // namespace mlpipe::pipeline

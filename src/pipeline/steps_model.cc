@@ -258,7 +258,7 @@ Result<StepFiles> EvaluateRun(StepContext& ctx) {
       MLPIPE_ASSIGN_OR_RETURN(const table::Column* col, t->GetColumn(column));
       eval::ProtectedColumn pc;
       pc.name = column;
-      std::vector<int32_t> codes = ProtectedGroups(*col, split.second, &pc.group_names);
+      std::vector<int32_t> codes = eval::ProtectedGroupCodes(*col, split.second, &pc.group_names);
       pc.codes = codes;
       MLPIPE_ASSIGN_OR_RETURN(
           eval::FairnessReport report,

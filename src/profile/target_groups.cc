@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "mlpipe/report/charts.h"
+#include "mlpipe/stats/groups.h"
 #include "profile_internal.h"
 
 namespace mlpipe::profile::internal {
@@ -72,26 +73,29 @@ Coding Encode(const Column& c) {
   return {};
 }
 
-// Quartile bins of a numeric column: (-inf, q1], (q1, q2], (q2, q3], (q3, inf).
-Coding EncodeQuartileBins(const Column& c, const NumericSummary& s, std::vector<double>* edges) {
-  const double inf = std::numeric_limits<double>::infinity();
-  *edges = {-inf};
-  for (double q : {s.q1, s.median, s.q3}) {
-    if (q > edges->back()) edges->push_back(q);
-  }
-  edges->push_back(inf);
-  Coding out;
-  for (size_t k = 0; k + 1 < edges->size(); ++k) {
-    out.labels.push_back(fmt::format("({}, {}]", report::FormatNumber((*edges)[k]),
-                                     report::FormatNumber((*edges)[k + 1])));
-  }
-  out.codes.assign(c.size(), -1);
+// The groups of a numeric column by the shared rule (stats::GroupNumeric);
+// -1 where the value is missing. `edges` receives the bin edges from the
+// minimum to the maximum when the column is binned.
+Coding EncodeNumericGroups(const Column& c, size_t max_value_groups, bool* binned,
+                           std::vector<double>* edges) {
+  std::vector<double> values(c.size(), NAN);
   for (size_t r = 0; r < c.size(); ++r) {
-    if (!c.IsValid(r)) continue;
-    double v = c.NumericAt(r);
-    if (std::isnan(v)) continue;
-    auto it = std::lower_bound(edges->begin() + 1, edges->end(), v);  // first edge >= v
-    out.codes[r] = static_cast<int32_t>(it - edges->begin() - 1);
+    if (c.IsValid(r)) values[r] = c.NumericAt(r);
+  }
+  stats::NumericGroups g = stats::GroupNumeric(values, max_value_groups);
+  Coding out;
+  out.codes = stats::GroupCodes(g, values);
+  out.labels = g.labels;
+  *binned = g.binned;
+  edges->clear();
+  if (g.binned) {
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (double v : values) {
+      if (!std::isnan(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    }
+    edges->push_back(lo);
+    edges->insert(edges->end(), g.edges.begin(), g.edges.end());
+    edges->push_back(hi);
   }
   return out;
 }
@@ -172,11 +176,10 @@ Status ComputeTargetAndGroups(const table::Table& table, const std::vector<Colum
     ps.column = pc.name();
     ps.missing = pp.missing;
     Coding coding;
-    if (table::IsNumeric(pc.type()) && pc.type() != DataType::kBool && pp.numeric &&
-        pp.distinct > options.max_protected_groups) {
-      ps.binned = true;
-      coding = EncodeQuartileBins(pc, *pp.numeric, &ps.edges);
-    } else {
+    if (table::IsNumeric(pc.type()) && pc.type() != DataType::kBool) {
+      coding = EncodeNumericGroups(pc, options.max_protected_groups, &ps.binned, &ps.edges);
+    }
+    if (!ps.binned) {
       coding = Encode(pc);
     }
     std::vector<double> sums(coding.labels.size(), 0);

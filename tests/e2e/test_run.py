@@ -92,6 +92,13 @@ class FullRunTest(unittest.TestCase):
     def step(self, out, name):
         return next(s for s in out["steps"] if s["name"] == name)
 
+    def test_governance_removals_are_printed_every_time(self):
+        # The example's spec: protected: [sex, age, foreign_worker], pii: [].
+        line = ("governance: removed columns sex (protected), age (protected), "
+                "foreign_worker (protected) before training")
+        self.assertIn(line, self.first.stderr.splitlines())
+        self.assertIn(line, self.second.stderr.splitlines())  # cached run too
+
     def test_every_step_runs_then_every_step_is_cached(self):
         # The example's model fails its fairness constraints: exit 1, a gate failed.
         self.assertEqual(self.first.returncode, 1, self.first.stderr)

@@ -122,6 +122,56 @@ class CreditTest(unittest.TestCase):
             self.assertEqual(x["test"], y["test"])
 
 
+class NumericProtectedTest(unittest.TestCase):
+    """A numeric protected column is grouped into quartile bins with the
+    membership of pandas.qcut(q=4, duplicates="drop") over the whole column,
+    not one group per value (credit-g's `age` has 53 distinct values)."""
+
+    def test_train_groups_age_into_qcut_quartiles(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            pred_path = os.path.join(tmp, "pred.csv")
+            proc = train("--data", CREDIT, "--target", "class", "--models", "logreg",
+                         "--protected", "age", "--seed", "7", "--predictions", pred_path,
+                         "--json")
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            fair = json.loads(proc.stdout)["leaderboard"][0]["fairness"]["age"]
+            source = pd.read_csv(CREDIT)
+            bins = pd.qcut(source["age"], 4, duplicates="drop")
+            self.assertEqual(len(bins.cat.categories), 4)
+            self.assertEqual(fair["groups"], 4)
+            # Recompute the fairness figures of the test rows with qcut's groups.
+            pred = pd.read_csv(pred_path)
+            group = bins.cat.codes.to_numpy()[pred["row"].to_numpy()]
+            truth = true_labels(CREDIT, "class", pred) == "bad"  # the minority class
+            chosen = pred["predicted"].to_numpy() == "bad"
+            sel, tpr, fpr = [], [], []
+            for g in np.unique(group):
+                m = group == g
+                sel.append(chosen[m].mean())
+                tpr.append(chosen[m & truth].mean() if (m & truth).any() else 0.0)
+                fpr.append(chosen[m & ~truth].mean() if (m & ~truth).any() else 0.0)
+            self.assertAlmostEqual(fair["demographic_parity_ratio"], min(sel) / max(sel),
+                                   delta=1e-12)
+            self.assertAlmostEqual(fair["equalized_odds_difference"],
+                                   max(max(tpr) - min(tpr), max(fpr) - min(fpr)), delta=1e-12)
+
+    def test_profile_bins_equal_qcut(self):
+        proc = run("data", "profile", CREDIT, "--target", "class", "--protected", "age", "--json")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        groups = json.loads(proc.stdout)["protected"][0]
+        source = pd.read_csv(CREDIT)
+        bins = pd.qcut(source["age"], 4, duplicates="drop")
+        counts = bins.value_counts(sort=False)
+        self.assertTrue(groups["binned"])
+        self.assertEqual([g["rows"] for g in groups["groups"]], counts.tolist())
+        edges = [bins.cat.categories[0].left] + [c.right for c in bins.cat.categories]
+        edges[0] = source["age"].min()  # pandas widens the first edge by 0.1%
+        self.assertEqual(groups["edges"], edges)
+        rate = (source["class"] == "bad").groupby(bins).mean().tolist()
+        for g, r in zip(groups["groups"], rate):
+            self.assertAlmostEqual(g["rate"], r, delta=1e-12)
+
+
 class ErrorTest(unittest.TestCase):
     def expect_error(self, args, *needles):
         proc = run("train", "--data", CREDIT, *args)

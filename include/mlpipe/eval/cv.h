@@ -60,6 +60,14 @@ Result<Target> EncodeTarget(const table::Column& column, std::string_view positi
 // form one code of their own. `names` receives each code's text ("(missing)").
 std::vector<int32_t> ColumnCodes(const table::Column& column, std::vector<std::string>* names);
 
+// Fairness groups of a protected column at `rows`: for a numeric column the
+// groups of stats::GroupNumeric (one per value up to 10 distinct values, else
+// pandas.qcut-style quartile bins "[min, q1]", "(q1, q2]", ...), taken over
+// the whole column so that groups do not move with the split; any other
+// column ColumnCodes. Missing values form a group "(missing)" of their own.
+std::vector<int32_t> ProtectedGroupCodes(const table::Column& column, std::span<const size_t> rows,
+                                         std::vector<std::string>* names);
+
 // ----------------------------------------------------------------- folds --
 
 struct Fold {

@@ -25,7 +25,9 @@ struct InitOptions {
 // One guessed role.
 struct RoleGuess {
   std::string column;
-  std::string role;    // "id", "protected", "pii", "ignore"
+  // "id", "protected", "pii", "ignore"; or "feature" for a column kept as a
+  // feature with a note (a postal code: a quasi-identifier, not dropped).
+  std::string role;
   std::string reason;  // the comment written beside it; names the attribute of a protected one
   // "protected" only: the attribute the column stands for ("sex" for a
   // `female` indicator, "age" for `ApplicantAge`); "" otherwise.
@@ -41,8 +43,11 @@ struct InitResult {
 
 // Guesses the role of each column of `data` but the target: identifiers
 // (unique per row, named like an id or text), personal data (by name or by
-// values that look like e-mail addresses or phone numbers), protected
-// attributes (named after one: sex, gender, age, race, ...; or a yes/no
+// values that look like e-mail addresses or phone numbers; a postal code is
+// a location kept as a feature, "feature" with a note), protected
+// attributes (named after one: sex, gender, age, race, ... — a numeric age
+// only when its values are whole or half years within 0-120, and not a
+// yes/no/? answer to a longer phrase naming one; or a yes/no
 // column named after one group of one: female, is_male, senior_citizen,
 // race_white, foreigner, ...) and constant columns (ignored). In column
 // order. Distinct counts come from profile::ProfileTable.

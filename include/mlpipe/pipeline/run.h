@@ -96,6 +96,14 @@ struct RunOutcome {
   bool gates_passed = false;  // every gate except approvals
 };
 
+// The columns governance keeps from the model, one line for the user:
+// "governance: removed columns a (protected), b (pii) before training" (the
+// protected columns without an override, then the PII columns whose handling
+// is drop, in spec order); "" when there are none. `mlpipe run` prints it
+// on stderr every time, so that no feature disappears unseen.
+std::string GovernanceRemovals(const ProjectSpec& spec,
+                               const std::vector<governance::ProtectedOverride>& overrides);
+
 // Runs the pipeline of `spec` in the project of `stores`. Errors before any
 // step runs: InvalidArgument for a bad --from/--until, the spec against its
 // data. A step that finds a problem it exists to find (validation errors, a

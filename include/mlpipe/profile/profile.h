@@ -41,7 +41,8 @@ struct ProfileOptions {
   // profile together. 0: always every row.
   size_t association_sample_rows = 100000;
   // A numeric protected column with more distinct values than this is grouped
-  // into its quartile bins (-inf,q1], (q1,q2], (q2,q3], (q3,inf).
+  // into its quartile bins [min,q1], (q1,q2], (q2,q3], (q3,max] (the shared
+  // rule of stats::GroupNumeric, pandas.qcut(q=4, duplicates="drop")).
   size_t max_protected_groups = 10;
   // The target's task: "binary", "multiclass", "regression", or "" to infer
   // it by the rule train, init and run share (table::InferTask). A regression
@@ -129,7 +130,7 @@ struct TargetSummary {
 };
 
 struct GroupRate {
-  std::string group;  // the value, or "(a, b]" for a binned numeric column
+  std::string group;  // the value, or "[a, b]" / "(a, b]" for a binned numeric column
   uint64_t rows = 0;  // rows of the group with a present target
   double rate = 0;    // positive rate (classification) or mean target (regression)
 };
@@ -137,7 +138,7 @@ struct GroupRate {
 struct ProtectedSummary {
   std::string column;
   bool binned = false;            // numeric column grouped into quartile bins
-  std::vector<double> edges;      // the bin edges (binned only), -inf and inf at the ends
+  std::vector<double> edges;      // the bin edges (binned only), from the minimum to the maximum
   std::vector<GroupRate> groups;  // in value order (bin order when binned)
   uint64_t missing = 0;           // rows where this column is missing (left out of groups)
   double max_gap = 0;             // largest rate minus smallest rate
