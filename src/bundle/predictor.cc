@@ -92,7 +92,7 @@ Result<Scores> Predictor::Predict(const table::Table& input) const {
   return s;
 }
 
-Result<Scores> Predictor::PredictRow(const core::Json& row) const {
+Result<table::Table> Predictor::RowTable(const core::Json& row) const {
   if (!row.is_object()) return InvalidArgumentError("row: expected an object {column: value}");
   core::Json values = core::Json::array();
   for (const auto& c : bundle_.schema.columns) {
@@ -100,9 +100,27 @@ Result<Scores> Predictor::PredictRow(const core::Json& row) const {
     if (it == row.end()) return InvalidArgumentError("row: missing column '" + c.name + "'");
     values.push_back(*it);
   }
-  MLPIPE_ASSIGN_OR_RETURN(table::Table t,
-                          TableFromJsonRows(bundle_.schema, core::Json::array({values}), "row"));
+  return TableFromJsonRows(bundle_.schema, core::Json::array({values}), "row");
+}
+
+Result<Scores> Predictor::PredictRow(const core::Json& row) const {
+  MLPIPE_ASSIGN_OR_RETURN(table::Table t, RowTable(row));
   return Predict(t);
+}
+
+Result<models::Explanation> Predictor::Explain(const table::Table& input, size_t row) const {
+  if (row >= input.num_rows()) {
+    return OutOfRangeError(
+        fmt::format("row {} is past the input's {} rows", row, input.num_rows()));
+  }
+  MLPIPE_ASSIGN_OR_RETURN(table::Table conformed, Conform(input));
+  MLPIPE_ASSIGN_OR_RETURN(table::DenseMatrix x, pipeline_.ToMatrix(conformed));
+  return model_->Explain(x, row);
+}
+
+Result<models::Explanation> Predictor::ExplainRow(const core::Json& row) const {
+  MLPIPE_ASSIGN_OR_RETURN(table::Table t, RowTable(row));
+  return Explain(t, 0);
 }
 
 std::vector<std::string> Predictor::OutputColumns() const {

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "test_fixture.h"
 
 namespace mlpipe::bundle {
@@ -114,6 +116,65 @@ TEST(Predictor, SingleRowEqualsBatchRow) {
   EXPECT_EQ(s->probabilities[1], golden["expected"][5]["probabilities"][1].get<double>());
   row.erase("age");
   EXPECT_NE(p->PredictRow(row).status().message().find("'age'"), std::string::npos);
+}
+
+// Contributions plus bias give the margin; through the link (sigmoid,
+// softmax, identity) it is the probability or value that Predict gives.
+void ExpectExplanationSumsToPrediction(const std::string& key) {
+  const auto& t = GetTrained(key);
+  auto p = Load(t);
+  table::Table rows = t.data.Take(t.result.test_rows);
+  auto s = p->Predict(rows);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  for (size_t r : {size_t{0}, size_t{3}, rows.num_rows() - 1}) {
+    auto e = p->Explain(rows, r);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    ASSERT_EQ(e->feature_names.size(), e->num_features);
+    std::vector<double> margin(e->num_outputs);
+    for (size_t o = 0; o < e->num_outputs; ++o) {
+      margin[o] = e->bias[o];
+      for (size_t f = 0; f < e->num_features; ++f) {
+        margin[o] += e->contributions[o * e->num_features + f];
+      }
+    }
+    if (s->task == models::Task::kRegression) {
+      EXPECT_NEAR(margin[0], s->values[r], 1e-6 * std::max(1.0, std::fabs(s->values[r])));
+    } else if (s->task == models::Task::kBinary) {
+      EXPECT_NEAR(1 / (1 + std::exp(-margin[0])), s->probabilities[r * 2 + 1], 1e-6);
+    } else {
+      double z = 0;
+      for (double m : margin) z += std::exp(m);
+      for (size_t c = 0; c < s->num_classes; ++c) {
+        EXPECT_NEAR(std::exp(margin[c]) / z, s->probabilities[r * s->num_classes + c], 1e-6);
+      }
+    }
+  }
+  EXPECT_EQ(p->Explain(rows, rows.num_rows()).status().code(), StatusCode::kOutOfRange);
+}
+
+TEST(Predictor, ExplanationSumsToPredictionGbdt) { ExpectExplanationSumsToPrediction("gbdt"); }
+TEST(Predictor, ExplanationSumsToPredictionLogreg) { ExpectExplanationSumsToPrediction("logreg"); }
+TEST(Predictor, ExplanationSumsToPredictionRidge) { ExpectExplanationSumsToPrediction("ridge"); }
+TEST(Predictor, ExplanationSumsToPredictionMulticlass) {
+  ExpectExplanationSumsToPrediction("gbdt-multi");
+}
+
+TEST(Predictor, ExplainRowEqualsExplainOfTheSameRow) {
+  const auto& t = GetTrained("gbdt");
+  auto p = Load(t);
+  const auto& golden = t.bundle.golden;
+  core::Json row = core::Json::object();
+  for (size_t k = 0; k < golden["columns"].size(); ++k) {
+    row[golden["columns"][k].get<std::string>()] = golden["rows"][2][k];
+  }
+  auto one = p->ExplainRow(row);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  auto table = TableFromJsonRows(t.bundle.schema, golden["rows"], "golden");
+  ASSERT_TRUE(table.ok());
+  auto batch = p->Explain(*table, 2);
+  ASSERT_TRUE(batch.ok());
+  EXPECT_EQ(one->contributions, batch->contributions);
+  EXPECT_EQ(one->bias, batch->bias);
 }
 
 TEST(Predictor, ThresholdDecidesBinaryLabel) {

@@ -65,6 +65,14 @@ class Predictor {
   // One row as a JSON object {column: value}; null or absent = missing.
   Result<Scores> PredictRow(const core::Json& row) const;
 
+  // The contributions of the model's features (the pipeline's outputs) to
+  // row `row` of `input`: SHAP values for trees, coefficient x value for
+  // linear models; per output, bias + the sum of contributions is the margin
+  // (before the link). OutOfRange when `row` is past the input.
+  Result<models::Explanation> Explain(const table::Table& input, size_t row) const;
+  // Explain of one row given as PredictRow takes it.
+  Result<models::Explanation> ExplainRow(const core::Json& row) const;
+
   // Re-predicts the golden rows; values agree when within `rel_tol`
   // relative (absolute below 1) and labels are equal.
   Result<GoldenReport> VerifyGolden(double rel_tol = 1e-12) const;
@@ -76,6 +84,7 @@ class Predictor {
 
  private:
   Predictor() = default;
+  Result<table::Table> RowTable(const core::Json& row) const;
   ModelBundle bundle_;
   features::FeaturePipeline pipeline_;
   std::unique_ptr<models::Model> model_;
