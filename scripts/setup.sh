@@ -21,6 +21,8 @@ PACKAGES=(
   python3-psycopg2
   # promtool checks the servers' /metrics text
   prometheus
+  # the serving benchmark: its load generator and its Python peer
+  wrk python3-fastapi python3-uvicorn
 )
 
 missing=()
