@@ -14,8 +14,11 @@ the modules before it. The check fails, naming file and line, when
   * a module's CMakeLists.txt lists `mlpipe::N` in DEPS or PRIVATE_DEPS for a
     module N that is not before it.
 
-Files under apps/ and tests/ sit above every module: they may include any
-module's public headers, never a private one (tests/support excepted).
+Files under apps/, capi/, examples/ and tests/ sit above every module: they
+may include any module's public headers, never a private one (tests/support
+excepted). The C API's header `mlpipe/c_api.h` (capi/, libmlpipe.so) sits
+above every module too: only capi/, examples/, tests/ and bench/ may include
+it; a module including it fails the check.
 bench/ is not scanned: a benchmark may measure internals (the XGBoost
 adapter, bulk loading through SqlConnection) and is never part of a library.
 
@@ -34,8 +37,11 @@ TEST_HEADERS = {"src/store/conformance_fixture.h"}
 # Folders whose headers any test code may include.
 TEST_SUPPORT_DIRS = ("tests/support",)
 # Folders scanned, relative to ROOT.
-SCANNED = ("src", "include", "apps", "tests")
-SOURCE_EXTENSIONS = (".h", ".hpp", ".cc", ".cpp")
+SCANNED = ("src", "include", "apps", "capi", "examples", "tests")
+# The C API's public header, and the folders whose files may include it.
+C_API_HEADER = "mlpipe/c_api.h"
+C_API_USERS = ("capi/", "examples/", "tests/", "bench/")
+SOURCE_EXTENSIONS = (".h", ".hpp", ".c", ".cc", ".cpp")
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 SUBDIR_RE = re.compile(r"^\s*add_subdirectory\(\s*src/([A-Za-z0-9_]+)\s*\)", re.M)
@@ -154,6 +160,11 @@ def check_file(root, rel, rank, private, library_sources):
             continue
         bracket, inc = m.groups()
         where = f"{rel}:{lineno}"
+        if inc == C_API_HEADER:
+            if not rel.startswith(C_API_USERS):
+                errors.append(f"{where}: includes {inc}, the C API, which sits above every "
+                              "module: only capi/, examples/ and tests/ may use it")
+            continue
         if inc.startswith("mlpipe/"):
             parts = inc.split("/")
             target = parts[1] if len(parts) > 2 else None

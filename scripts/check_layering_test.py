@@ -62,6 +62,11 @@ class CheckLayeringTest(unittest.TestCase):
         self.write("apps/cli/main.cc",
                    '#include "mlpipe/high/high.h"\n#include "mlpipe/low/low.h"\n')
         self.write("tests/support/json_fixture.h", "#pragma once\n")
+        self.write("include/mlpipe/c_api.h", "#include <stddef.h>\n")
+        self.write("capi/c_api.cc", '#include "mlpipe/c_api.h"\n#include "handle.h"\n'
+                   '#include "mlpipe/high/high.h"\n')
+        self.write("capi/handle.h", '#pragma once\n#include "mlpipe/low/low.h"\n')
+        self.write("examples/embedded/score.c", '#include "mlpipe/c_api.h"\n')
 
     def tearDown(self):
         self.tmp.cleanup()
@@ -135,6 +140,18 @@ class CheckLayeringTest(unittest.TestCase):
             "add_subdirectory(src/high)\nadd_subdirectory(src/low)"))
         self.assert_fails_with("src/high/high.cc:2:", "low comes after high",
                                "src/high/CMakeLists.txt: DEPS names mlpipe::low")
+
+    def test_module_including_the_c_api_fails(self):
+        self.write("src/high/high.cc", '#include "mlpipe/high/high.h"\n#include "mlpipe/c_api.h"\n')
+        self.assert_fails_with("src/high/high.cc:2:", "the C API")
+
+    def test_c_api_including_a_private_header_fails(self):
+        self.write("capi/c_api.cc", '#include "mlpipe/c_api.h"\n#include "detail.h"\n')
+        self.assert_fails_with("capi/c_api.cc:2:", "private header of src/low/")
+
+    def test_example_including_a_module_header_is_checked(self):
+        self.write("examples/embedded/score.c", '#include "mlpipe/nosuch/x.h"\n')
+        self.assert_fails_with("examples/embedded/score.c:1:", "no module 'nosuch'")
 
     def test_commented_out_subdirectory_is_no_module(self):
         self.write("CMakeLists.txt", TOP.replace("add_subdirectory(src/high)",
