@@ -67,8 +67,8 @@ TEST_F(CApiErrors, MissingColumnIsNamed) {
   const size_t end = row.find(',', at + 1);
   row.erase(at, end - at);
   std::vector<int> labels(2);
-  EXPECT_EQ(mlpipe_predict_json(model_.m, Array({Row(0), row}).c_str(), nullptr,
-                                labels.data(), 2, nullptr, 0, nullptr, 0),
+  EXPECT_EQ(mlpipe_predict_json(model_.m, Array({Row(0), row}).c_str(), nullptr, labels.data(), 2,
+                                nullptr, 0, nullptr, 0),
             MLPIPE_ERR_INVALID_ARGUMENT);
   EXPECT_THAT(LastError(), HasSubstr("rows[1]: missing column 'age'"));
   EXPECT_EQ(PredictJson(row), MLPIPE_ERR_INVALID_ARGUMENT);
@@ -135,8 +135,8 @@ TEST_F(CApiErrors, WrongBufferSizesAreNamed) {
             MLPIPE_ERR_INVALID_ARGUMENT);
   EXPECT_THAT(LastError(), HasSubstr("expected one row"));
   // No buffer at all for a matrix call.
-  EXPECT_EQ(mlpipe_predict_matrix(model_.m, 1, num.data(), nn, cat.data(), nc, nullptr, 0,
-                                  nullptr, 0, nullptr, 0),
+  EXPECT_EQ(mlpipe_predict_matrix(model_.m, 1, num.data(), nn, cat.data(), nc, nullptr, 0, nullptr,
+                                  0, nullptr, 0),
             MLPIPE_ERR_INVALID_ARGUMENT);
   EXPECT_THAT(LastError(), HasSubstr("no output buffer given"));
 }

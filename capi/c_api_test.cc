@@ -35,7 +35,7 @@ MatrixInput ToMatrix(const mlpipe_model* m, const std::vector<std::vector<std::s
   mlpipe_model_input_widths(m, &in.nn, &in.nc);
   size_t n = 0;
   mlpipe_model_num_columns(m, &n);
-  std::vector<size_t> pos(n);   // column of the CSV per schema column
+  std::vector<size_t> pos(n);  // column of the CSV per schema column
   std::vector<int> types(n);
   for (size_t k = 0; k < n; ++k) {
     const char* name = nullptr;
@@ -137,17 +137,15 @@ void ExpectEntriesAgree(const std::string& name) {
   }
   all += "]";
   size_t counted = 0;
-  ASSERT_EQ(mlpipe_predict_json(model.m, all.c_str(), &counted, nullptr, 0, nullptr, 0, nullptr,
-                                0),
+  ASSERT_EQ(mlpipe_predict_json(model.m, all.c_str(), &counted, nullptr, 0, nullptr, 0, nullptr, 0),
             MLPIPE_OK)
       << LastError();
   EXPECT_EQ(counted, rows);  // the size query
   std::vector<int> labels2(rows);
   std::vector<double> out2(rows * width);
   ASSERT_EQ(mlpipe_predict_json(model.m, all.c_str(), nullptr, reg ? nullptr : labels2.data(),
-                                reg ? 0 : rows, reg ? nullptr : out2.data(),
-                                reg ? 0 : out2.size(), reg ? out2.data() : nullptr,
-                                reg ? out2.size() : 0),
+                                reg ? 0 : rows, reg ? nullptr : out2.data(), reg ? 0 : out2.size(),
+                                reg ? out2.data() : nullptr, reg ? out2.size() : 0),
             MLPIPE_OK)
       << LastError();
   EXPECT_EQ(labels, labels2);

@@ -11,8 +11,7 @@ namespace mlpipe::capi {
 static_assert(static_cast<int>(StatusCode::kInvalidArgument) == MLPIPE_ERR_INVALID_ARGUMENT);
 static_assert(static_cast<int>(StatusCode::kNotFound) == MLPIPE_ERR_NOT_FOUND);
 static_assert(static_cast<int>(StatusCode::kAlreadyExists) == MLPIPE_ERR_ALREADY_EXISTS);
-static_assert(static_cast<int>(StatusCode::kFailedPrecondition) ==
-              MLPIPE_ERR_FAILED_PRECONDITION);
+static_assert(static_cast<int>(StatusCode::kFailedPrecondition) == MLPIPE_ERR_FAILED_PRECONDITION);
 static_assert(static_cast<int>(StatusCode::kOutOfRange) == MLPIPE_ERR_OUT_OF_RANGE);
 static_assert(static_cast<int>(StatusCode::kDataLoss) == MLPIPE_ERR_DATA_LOSS);
 static_assert(static_cast<int>(StatusCode::kIoError) == MLPIPE_ERR_IO);

@@ -169,8 +169,8 @@ int mlpipe_model_column_category(const mlpipe_model* model, size_t column, size_
     const auto& columns = mlpipe::capi::SchemaOf(model).columns;
     MLPIPE_RETURN_IF_ERROR(mlpipe::capi::Index(column, columns.size(), "column"));
     const auto& c = columns[column].categories;
-    MLPIPE_RETURN_IF_ERROR(mlpipe::capi::Index(index, c.has_value() ? c->size() : 0,
-                                               ("'" + columns[column].name + "' category").c_str()));
+    MLPIPE_RETURN_IF_ERROR(mlpipe::capi::Index(
+        index, c.has_value() ? c->size() : 0, ("'" + columns[column].name + "' category").c_str()));
     *out = (*c)[index].c_str();
     return Status::OK();
   });

@@ -25,15 +25,14 @@ Status ParseJsonRows(const mlpipe_model& model, std::string_view text, core::Jso
   for (size_t r = 0; r < objects->size(); ++r) {
     const core::Json& row = *(*objects)[r];
     if (!row.is_object()) {
-      return InvalidArgumentError(
-          fmt::format("rows[{}]: expected an object {{column: value}}, got {}", r,
-                      row.type_name()));
+      return InvalidArgumentError(fmt::format(
+          "rows[{}]: expected an object {{column: value}}, got {}", r, row.type_name()));
     }
     for (const auto& [key, value] : row.items()) {
       if (model.predictor->bundle().schema.FindColumn(key) != nullptr) continue;
       return InvalidArgumentError(fmt::format(
-          "rows[{}]: '{}' is not an input column of the model{} (it has {} columns: {})", r,
-          key, core::DidYouMean(key, model.column_names), model.column_names.size(),
+          "rows[{}]: '{}' is not an input column of the model{} (it has {} columns: {})", r, key,
+          core::DidYouMean(key, model.column_names), model.column_names.size(),
           fmt::join(model.column_names, ", ")));
     }
   }

@@ -17,8 +17,8 @@ int mlpipe_predict_json(const mlpipe_model* model, const char* json_rows, size_t
   return Guard([&]() -> Status {
     MLPIPE_RETURN_IF_ERROR(NotNull(model, "model"));
     MLPIPE_RETURN_IF_ERROR(NotNull(json_rows, "json_rows"));
-    const OutputBuffers out{labels, labels_len, probabilities, probabilities_len, values,
-                            values_len};
+    const OutputBuffers out{labels, labels_len, probabilities, probabilities_len,
+                            values, values_len};
     mlpipe::core::Json doc;
     std::vector<const mlpipe::core::Json*> objects;
     MLPIPE_RETURN_IF_ERROR(mlpipe::capi::ParseJsonRows(*model, json_rows, &doc, &objects));
@@ -31,8 +31,7 @@ int mlpipe_predict_json(const mlpipe_model* model, const char* json_rows, size_t
       // One row takes the Predictor's row path.
       MLPIPE_ASSIGN_OR_RETURN(scores, model->predictor->PredictRow(*objects[0]));
     } else {
-      MLPIPE_ASSIGN_OR_RETURN(mlpipe::table::Table t,
-                              mlpipe::capi::JsonRowsTable(*model, objects));
+      MLPIPE_ASSIGN_OR_RETURN(mlpipe::table::Table t, mlpipe::capi::JsonRowsTable(*model, objects));
       MLPIPE_ASSIGN_OR_RETURN(scores, model->predictor->Predict(t));
     }
     mlpipe::capi::WriteScores(scores, out);
@@ -57,8 +56,8 @@ int mlpipe_predict_matrix(const mlpipe_model* model, size_t rows, const double* 
     }
     if (rows > 0 && nn > 0) MLPIPE_RETURN_IF_ERROR(NotNull(numeric, "numeric"));
     if (rows > 0 && nc > 0) MLPIPE_RETURN_IF_ERROR(NotNull(categorical, "categorical"));
-    const OutputBuffers out{labels, labels_len, probabilities, probabilities_len, values,
-                            values_len};
+    const OutputBuffers out{labels, labels_len, probabilities, probabilities_len,
+                            values, values_len};
     MLPIPE_RETURN_IF_ERROR(mlpipe::capi::CheckBuffers(*model, rows, out));
     if (rows == 0) return Status::OK();
     const mlpipe::table::Table t = mlpipe::capi::MatrixTable(*model, rows, numeric, categorical);
@@ -79,15 +78,15 @@ int mlpipe_explain_json(const mlpipe_model* model, const char* json_row, double*
     std::vector<const mlpipe::core::Json*> objects;
     MLPIPE_RETURN_IF_ERROR(mlpipe::capi::ParseJsonRows(*model, json_row, &doc, &objects));
     if (objects.size() != 1) {
-      return mlpipe::InvalidArgumentError(fmt::format(
-          "json_row: expected one row (an object), got {} rows", objects.size()));
+      return mlpipe::InvalidArgumentError(
+          fmt::format("json_row: expected one row (an object), got {} rows", objects.size()));
     }
     const auto& m = model->predictor->model();
     const size_t outputs = m.num_outputs(), features = m.feature_names().size();
     if (contributions_len < outputs * features) {
-      return mlpipe::InvalidArgumentError(fmt::format(
-          "contributions: the buffer holds {} values; {} outputs x {} features need {}",
-          contributions_len, outputs, features, outputs * features));
+      return mlpipe::InvalidArgumentError(
+          fmt::format("contributions: the buffer holds {} values; {} outputs x {} features need {}",
+                      contributions_len, outputs, features, outputs * features));
     }
     if (bias_len < outputs) {
       return mlpipe::InvalidArgumentError(fmt::format(

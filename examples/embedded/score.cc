@@ -70,8 +70,8 @@ class Model {
     Score s;
     if (regression()) {
       s.out.resize(1);
-      Check(mlpipe_predict_json(m_, json_row.c_str(), nullptr, nullptr, 0, nullptr, 0,
-                                s.out.data(), 1),
+      Check(mlpipe_predict_json(m_, json_row.c_str(), nullptr, nullptr, 0, nullptr, 0, s.out.data(),
+                                1),
             "predict");
     } else {
       s.out.resize(classes_.size());
