@@ -477,6 +477,40 @@ def bench_store(mlpipe, store_bench, repeats, runs):
     return res
 
 
+def bench_capi(capi_bench, repeats):
+    """The embedded C API (bench/capi_bench.cc): single-row latency through the JSON and
+    the matrix entries, features included, and batch rows/s through the matrix entry,
+    on a 100-tree depth-6 GBDT. Medians over `repeats` runs of the binary."""
+    print(f"capi benchmark: libmlpipe.so, GBDT 100 trees depth 6, 18 numeric + 2 "
+          f"categorical inputs; {load_line()}", flush=True)
+    runs = []
+    for i in range(repeats):
+        out = subprocess.run([capi_bench, "--json", "--seconds", "2"], check=True,
+                             capture_output=True, text=True)
+        runs.append(json.loads(out.stdout))
+        r = runs[-1]
+        print(f"  run {i + 1}: JSON row p50 {r['json_row']['p50_us']:.2f} us, matrix row p50 "
+              f"{r['matrix_row']['p50_us']:.2f} us, batch {r['batch_rows_per_s_1_thread']:,.0f} "
+              f"rows/s (1 thread), {r['batch_rows_per_s_2_threads']:,.0f} rows/s (2 threads)",
+              flush=True)
+    res = {
+        "json_row_p50_us": med([r["json_row"]["p50_us"] for r in runs]),
+        "json_row_p99_us": med([r["json_row"]["p99_us"] for r in runs]),
+        "matrix_row_p50_us": med([r["matrix_row"]["p50_us"] for r in runs]),
+        "matrix_row_p99_us": med([r["matrix_row"]["p99_us"] for r in runs]),
+        "batch_rows_per_s_1_thread": med([r["batch_rows_per_s_1_thread"] for r in runs]),
+        "batch_rows_per_s_2_threads": med([r["batch_rows_per_s_2_threads"] for r in runs]),
+        "runs": runs,
+    }
+    print(f"  median: single row (features included) JSON p50 {res['json_row_p50_us']:.2f} us "
+          f"(p99 {res['json_row_p99_us']:.2f}), matrix p50 {res['matrix_row_p50_us']:.2f} us "
+          f"(p99 {res['matrix_row_p99_us']:.2f})   (target < 2 us)")
+    print(f"  median: batch {res['batch_rows_per_s_1_thread']:,.0f} rows/s on 1 thread, "
+          f"{res['batch_rows_per_s_2_threads']:,.0f} rows/s on 2   (target >= 2,000,000 on 2 "
+          f"cores); {load_line()}")
+    return res
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--mlpipe", required=True)
@@ -484,8 +518,10 @@ def main():
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1,
                     help="threads of both sides in every suite (default: the CPUs)")
-    ap.add_argument("--suites", default="profile,fit,train,store,run,tracking",
-                    help="comma-separated: profile, fit, train, store, run, tracking")
+    ap.add_argument("--suites", default="profile,fit,train,store,run,tracking,capi",
+                    help="comma-separated: profile, fit, train, store, run, tracking, capi")
+    ap.add_argument("--capi-bench", default=None,
+                    help="the capi_bench binary (default: beside --mlpipe)")
     ap.add_argument("--store-bench", default=None,
                     help="the store_bench binary (default: beside --mlpipe)")
     ap.add_argument("--store-runs", type=int, default=100_000,
@@ -525,6 +561,10 @@ def main():
         from tracking_bench import bench_tracking
         results["tracking"] = bench_tracking(os.path.join(os.path.dirname(mlpipe),
                                                           "tracking_api_bench"), args.repeats)
+    if "capi" in suites:
+        capi_bench = os.path.abspath(args.capi_bench or os.path.join(os.path.dirname(mlpipe),
+                                                                     "capi_bench"))
+        results["capi"] = bench_capi(capi_bench, 3)
     with open(os.path.join(OUT, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
 

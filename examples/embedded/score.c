@@ -98,8 +98,9 @@ int main(int argc, char** argv) {
 
   /* The schema, to standard error. */
   fprintf(stderr, "mlpipe %s; task %s; %lu input columns\n", mlpipe_version(),
-          task == MLPIPE_TASK_BINARY ? "binary"
-          : task == MLPIPE_TASK_MULTICLASS ? "multiclass" : "regression",
+          task == MLPIPE_TASK_BINARY       ? "binary"
+          : task == MLPIPE_TASK_MULTICLASS ? "multiclass"
+                                           : "regression",
           (unsigned long)ncol);
   types = (int*)malloc(ncol * sizeof *types);
   pos = (size_t*)malloc(ncol * sizeof *pos);
@@ -165,9 +166,8 @@ int main(int argc, char** argv) {
     categorical = (const char**)text;
     labels = (int*)malloc((rows ? rows : 1) * sizeof *labels);
     out = (double*)malloc((rows ? rows : 1) * width * sizeof *out);
-    if (mlpipe_predict_matrix(model, rows, numeric, nn, categorical, nc,
-                              reg ? NULL : labels, reg ? 0 : rows,
-                              reg ? NULL : out, reg ? 0 : rows * width,
+    if (mlpipe_predict_matrix(model, rows, numeric, nn, categorical, nc, reg ? NULL : labels,
+                              reg ? 0 : rows, reg ? NULL : out, reg ? 0 : rows * width,
                               reg ? out : NULL, reg ? rows : 0) != MLPIPE_OK) {
       rc = fail("predict");
       goto done;
