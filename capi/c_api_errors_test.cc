@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -134,6 +135,11 @@ TEST_F(CApiErrors, WrongBufferSizesAreNamed) {
   EXPECT_EQ(mlpipe_explain_json(model_.m, two.c_str(), contrib.data(), f, &bias, 1),
             MLPIPE_ERR_INVALID_ARGUMENT);
   EXPECT_THAT(LastError(), HasSubstr("expected one row"));
+  // A row count whose buffers could not be addressed.
+  EXPECT_EQ(mlpipe_predict_matrix(model_.m, SIZE_MAX / 2, num.data(), nn, cat.data(), nc, labels, 2,
+                                  nullptr, 0, nullptr, 0),
+            MLPIPE_ERR_INVALID_ARGUMENT);
+  EXPECT_THAT(LastError(), HasSubstr("is too many"));
   // No buffer at all for a matrix call.
   EXPECT_EQ(mlpipe_predict_matrix(model_.m, 1, num.data(), nn, cat.data(), nc, nullptr, 0, nullptr,
                                   0, nullptr, 0),

@@ -1,4 +1,7 @@
 // mlpipe_predict_json, mlpipe_predict_matrix and mlpipe_explain_json.
+#include <algorithm>
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "handle.h"
@@ -53,6 +56,11 @@ int mlpipe_predict_matrix(const mlpipe_model* model, size_t rows, const double* 
           "input widths {} numeric and {} categorical, but the model has {} numeric and {} "
           "categorical input columns (mlpipe_model_input_widths)",
           num_numeric, num_categorical, nn, nc));
+    }
+    // rows x the widest output or input must be addressable.
+    const size_t widest = std::max({nn, nc, model->predictor->bundle().classes.size(), size_t{1}});
+    if (rows > std::numeric_limits<size_t>::max() / widest / sizeof(double)) {
+      return mlpipe::InvalidArgumentError(fmt::format("rows: {} is too many", rows));
     }
     if (rows > 0 && nn > 0) MLPIPE_RETURN_IF_ERROR(NotNull(numeric, "numeric"));
     if (rows > 0 && nc > 0) MLPIPE_RETURN_IF_ERROR(NotNull(categorical, "categorical"));

@@ -20,8 +20,9 @@
  * a model while another thread uses it is the caller's error. The last error
  * is per thread.
  *
- * The declarations are C89; the library itself is C++ and needs the C++
- * runtime (link with g++, or add -lstdc++). */
+ * The declarations are C89 (capi/c89_check.c compiles this header with
+ * -std=c89 -pedantic-errors). The library is C++ inside and brings the C++
+ * runtime as its own dependency: a C program links with -lmlpipe alone. */
 #ifndef MLPIPE_C_API_H_
 #define MLPIPE_C_API_H_
 
