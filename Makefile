@@ -70,7 +70,7 @@ bench: build
 	@$(BUILD_DIR)/bin/tree_predictor_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 
 format:
-	@find include src apps bench fuzz -name '*.h' -o -name '*.cc' | xargs clang-format -i
+	@find include src apps capi examples bench fuzz -name '*.h' -o -name '*.cc' | xargs clang-format -i
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)

@@ -5,6 +5,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "mlpipe/bundle/predictor.h"
@@ -18,8 +19,10 @@ struct mlpipe_model {
   // (categorical, string) columns: the two inputs of mlpipe_predict_matrix.
   std::vector<size_t> numeric_columns;
   std::vector<size_t> categorical_columns;
-  // The schema's column names, for the unknown-key check of JSON rows.
+  // The schema's column names, in order and as a set (the unknown-key check
+  // of JSON rows, once per key).
   std::vector<std::string> column_names;
+  std::unordered_set<std::string> column_set;
 };
 
 namespace mlpipe::capi {

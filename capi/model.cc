@@ -18,6 +18,7 @@ Status Wrap(Result<std::unique_ptr<bundle::Predictor>> predictor, mlpipe_model**
   const auto& columns = model->predictor->bundle().schema.columns;
   for (size_t i = 0; i < columns.size(); ++i) {
     model->column_names.push_back(columns[i].name);
+    model->column_set.insert(columns[i].name);
     (table::IsNumeric(columns[i].type) ? model->numeric_columns : model->categorical_columns)
         .push_back(i);
   }

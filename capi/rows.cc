@@ -29,7 +29,7 @@ Status ParseJsonRows(const mlpipe_model& model, std::string_view text, core::Jso
           "rows[{}]: expected an object {{column: value}}, got {}", r, row.type_name()));
     }
     for (const auto& [key, value] : row.items()) {
-      if (model.predictor->bundle().schema.FindColumn(key) != nullptr) continue;
+      if (model.column_set.count(key) != 0) continue;
       return InvalidArgumentError(fmt::format(
           "rows[{}]: '{}' is not an input column of the model{} (it has {} columns: {})", r, key,
           core::DidYouMean(key, model.column_names), model.column_names.size(),
