@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -54,6 +55,42 @@ TEST(CApiThreads, ConcurrentScoringOnOneHandleMatchesSequential) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(mismatches.load(), 0);
+}
+
+TEST(CApiThreads, ConcurrentMatrixBatchesMatchSequential) {
+  Model model("regression");
+  ASSERT_NE(model.m, nullptr);
+  const auto csv = ReadCsv("regression");
+  const size_t rows = csv.size() - 1;
+  size_t nn = 0, nc = 0;
+  mlpipe_model_input_widths(model.m, &nn, &nc);
+  ASSERT_EQ(nc, 0u);  // cpu.csv: every input is numeric, in file order
+  ASSERT_EQ(nn, csv[0].size());
+  std::vector<double> x;
+  for (size_t r = 0; r < rows; ++r) {
+    for (const auto& v : csv[r + 1]) x.push_back(std::strtod(v.c_str(), nullptr));
+  }
+  std::vector<double> want(rows);
+  ASSERT_EQ(mlpipe_predict_matrix(model.m, rows, x.data(), nn, nullptr, 0, nullptr, 0, nullptr, 0,
+                                  want.data(), rows),
+            MLPIPE_OK)
+      << mlpipe_last_error();
+  std::atomic<int> bad{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&] {
+      for (int pass = 0; pass < 20; ++pass) {
+        std::vector<double> got(rows);
+        if (mlpipe_predict_matrix(model.m, rows, x.data(), nn, nullptr, 0, nullptr, 0, nullptr, 0,
+                                  got.data(), rows) != MLPIPE_OK ||
+            got != want) {
+          ++bad;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(bad.load(), 0);
 }
 
 TEST(CApiThreads, LastErrorIsPerThread) {
