@@ -62,7 +62,8 @@ class Predictor {
   // `input` with exactly the schema's columns, in schema order and types.
   Result<table::Table> Conform(const table::Table& input) const;
   Result<Scores> Predict(const table::Table& input) const;
-  // One row as a JSON object {column: value}; null or absent = missing.
+  // One row as a JSON object {column: value}; null = missing, an absent
+  // column is InvalidArgument naming it (other keys are ignored).
   Result<Scores> PredictRow(const core::Json& row) const;
 
   // The contributions of the model's features (the pipeline's outputs) to
