@@ -252,6 +252,13 @@ class Session : public std::enable_shared_from_this<Session> {
       HttpResponse r;
       r.content_type = "text/plain; version=0.0.4";
       r.body = HttpCountsToPrometheus(server_->Counts());
+      if (server_->opts.metrics_extra) {
+        try {
+          r.body += server_->opts.metrics_extra();
+        } catch (const std::exception& e) {
+          return Reply(ErrorResponse(InternalError(std::string("metrics: ") + e.what())), true);
+        }
+      }
       return Reply(std::move(r), true);
     }
     if (server_->opts.check_headers) {

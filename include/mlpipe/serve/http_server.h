@@ -92,6 +92,10 @@ struct HttpServerOptions {
   // 503 and is closed (counted as refused).
   size_t max_connections = 64;
   HttpHeaderCheck check_headers;  // optional
+  // Optional: more Prometheus text appended to GET /metrics after the
+  // server's own counts (e.g. the model server's metrics). Called from the
+  // io threads, concurrently; must not block for long.
+  std::function<std::string()> metrics_extra;
 
   // InvalidArgument naming the field that is out of range.
   Status Validate() const;
@@ -126,7 +130,8 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   // GET /metrics is answered by the server itself, before the handler, with
-  // HttpCountsToPrometheus(Counts()) (text/plain; version=0.0.4).
+  // HttpCountsToPrometheus(Counts()) followed by options.metrics_extra()
+  // when set (text/plain; version=0.0.4).
   HttpServerCounts Counts() const;
 
   const std::string& host() const;
