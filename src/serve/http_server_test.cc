@@ -290,3 +290,27 @@ TEST(ParseHttpRequestTest, MalformedIncompleteAndOversizedAreErrors) {
 
 }  // namespace
 }  // namespace mlpipe::serve
+
+namespace mlpipe::serve {
+namespace {
+
+TEST(HttpServerTest, MetricsExtraIsAppendedAfterTheCounts) {
+  HttpServerOptions o;
+  o.metrics_extra = [] { return std::string("# TYPE extra_metric gauge\nextra_metric 7\n"); };
+  auto s = StartEcho(o);
+  ASSERT_TRUE(s);
+  const std::string reply = RawExchange(s->port(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+  const size_t counts = reply.find("mlpipe_http_connections_accepted_total");
+  const size_t extra = reply.find("extra_metric 7\n");
+  ASSERT_NE(counts, std::string::npos) << reply;
+  ASSERT_NE(extra, std::string::npos) << reply;
+  EXPECT_LT(counts, extra);
+  // Without the option the page is the counts alone.
+  auto plain = StartEcho();
+  const std::string only = RawExchange(plain->port(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(only.find("extra_metric"), std::string::npos);
+  EXPECT_NE(only.find("mlpipe_http_connections_open"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mlpipe::serve
