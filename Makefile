@@ -2,7 +2,7 @@
 BUILD_DIR ?= build
 ASAN_DIR ?= build-asan
 FUZZ_DIR ?= build-fuzz
-# Seconds per fuzz target: `make fuzz` (long) and `make fuzz-ci` (bounded, 6 targets).
+# Seconds per fuzz target: `make fuzz` (long) and `make fuzz-ci` (bounded, 7 targets).
 FUZZ_SECONDS ?= 300
 FUZZ_CI_SECONDS ?= 30
 JOBS ?= $(shell nproc)

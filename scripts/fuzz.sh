@@ -10,7 +10,7 @@ build=${1:?usage: fuzz.sh BUILD_DIR SECONDS}
 seconds=${2:?usage: fuzz.sh BUILD_DIR SECONDS}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 # FUZZ_TARGETS (space-separated) runs a subset.
-read -r -a targets <<< "${FUZZ_TARGETS:-csv arff jsonl run_query bundle http}"
+read -r -a targets <<< "${FUZZ_TARGETS:-csv arff jsonl run_query bundle http model_request}"
 mkdir -p "$build/fuzz-artifacts"
 for t in "${targets[@]}"; do
   work="$build/fuzz-corpus/$t"
