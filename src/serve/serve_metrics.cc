@@ -86,7 +86,7 @@ std::string ServeMetrics::ToPrometheus() const {
         PromLabel(model), PromLabel(version), PromLabel(route), status, n);
   }
   Family(out, "mlpipe_request_duration_seconds", "histogram",
-         "Time from a request's parsed header to its reply, by model and route.");
+         "Seconds spent handling a request (body read to reply built), by model and route.");
   for (const auto& [k, h] : latency_) {
     const std::string labels =
         fmt::format("model=\"{}\",route=\"{}\"", PromLabel(k.first), PromLabel(k.second));

@@ -203,10 +203,10 @@ class ServeTrackingTest(unittest.TestCase):
         self.assertEqual(p.returncode, 3, (p.stdout, p.stderr))
         self.assertIn("127.0.0.1:1", p.stderr)
 
-    def test_4_model_serving_is_not_there_yet(self):
+    def test_4_serve_needs_something_to_serve(self):
         p = mlpipe(self.machines[0], "serve")
         self.assertEqual(p.returncode, 2)
-        self.assertIn("model serving is not available yet; use --tracking", p.stderr)
+        self.assertIn("nothing to serve: give --model REF (a model) or --tracking", p.stderr)
         p = mlpipe(self.machines[0], "serve", "--tracking", "--port", "0", token=None)
         self.assertEqual(p.returncode, 2)
         self.assertIn("--read-only", p.stderr)
