@@ -1,7 +1,7 @@
 // HttpServer: a small, generic HTTP/1.1 server (Boost.Beast over Asio) — a
 // pool of io threads sharing one acceptor, keep-alive, a request body limit,
-// and one handler function for every request. The tracking API uses it now;
-// model serving will later. Beast stays inside http_server.cc.
+// and one handler function for every request. The tracking API and the model
+// server use it. Beast stays inside http_server.cc.
 //
 // Errors: a Status maps to an HTTP status in one place (HttpStatusFor) and
 // travels in the body {"error": {"code": "not_found", "message": "..."}}.
