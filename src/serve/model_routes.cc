@@ -117,9 +117,11 @@ RouteReply V2Model(ModelRoutes& routes, const HttpRequest& req,
   if (i + 1 < parts.size() || (i < parts.size() && action != "ready" && action != "infer")) {
     return {ModelError(404, "no route " + core::ClipForMessage(req.path)), "not_found", "", ""};
   }
-  const std::string route = action.empty() ? "v2_model_metadata" : "v2_model_" + action;
+  const std::string route = action.empty()      ? "v2_model_metadata"
+                            : action == "infer" ? "v2_infer"
+                                                : "v2_model_ready";
   ServedModel* model = routes.Find(name);
-  if (!model) return UnknownModel(routes, name, route == "v2_model_infer" ? "v2_infer" : route);
+  if (!model) return UnknownModel(routes, name, route);
   auto current = model->Current();
   if (current && !version.empty() && version != current->version) {
     return {ModelError(404, fmt::format("model '{}' has no version '{}'; it serves version {}",
