@@ -19,6 +19,8 @@ PACKAGES=(
   python3 python3-numpy python3-pandas python3-scipy python3-sklearn python3-statsmodels python3-xgboost python3-zstandard
   # the store benchmark's peer (MLflow's SQL through psycopg2)
   python3-psycopg2
+  # the deploy test parses the KServe manifests
+  python3-yaml
   # promtool checks the servers' /metrics text
   prometheus
   # the serving benchmark: its load generator and its Python peer
