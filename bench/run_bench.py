@@ -524,8 +524,8 @@ def main():
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1,
                     help="threads of both sides in every suite (default: the CPUs)")
-    ap.add_argument("--suites", default="profile,fit,train,store,run,tracking,capi",
-                    help="comma-separated: profile, fit, train, store, run, tracking, capi")
+    ap.add_argument("--suites", default="profile,fit,train,store,run,tracking,capi,serve",
+                    help="comma-separated: profile, fit, train, store, run, tracking, capi, serve")
     ap.add_argument("--capi-bench", default=None,
                     help="the capi_bench binary (default: beside --mlpipe)")
     ap.add_argument("--store-bench", default=None,
@@ -571,6 +571,10 @@ def main():
         capi_bench = os.path.abspath(args.capi_bench or os.path.join(os.path.dirname(mlpipe),
                                                                      "capi_bench"))
         results["capi"] = bench_capi(capi_bench, 3)
+    if "serve" in suites:
+        sys.path.insert(0, HERE)
+        from serve_bench import bench_serve
+        results["serve"] = bench_serve(mlpipe, repeats=3, threads=args.threads)
     with open(os.path.join(OUT, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
 
