@@ -7,6 +7,7 @@
 #include "column_util.h"
 #include "mlpipe/stats/quantile.h"
 #include "numeric_map.h"
+#include "row_util.h"
 #include "transforms.h"
 
 namespace mlpipe::features::internal {
@@ -98,6 +99,22 @@ class Bin final : public Transform {
           if (std::isnan(x)) return true;
           // np.digitize(x + eps, edges[1:]) clipped to [0, n_bins - 1].
           const auto& e = edges_[k];
+          const double shifted = x + (1e-8 + 1e-5 * std::abs(x));
+          const size_t bin = static_cast<size_t>(std::upper_bound(e.begin() + 1, e.end(), shifted) -
+                                                 (e.begin() + 1));
+          x = static_cast<double>(std::min(bin, e.size() - 2));
+          return true;
+        },
+        [](size_t, size_t, double) { return Status::OK(); });
+  }
+
+ public:
+  Result<std::unique_ptr<RowKernel>> CompileRow(RowCompiler& compiler) const override {
+    return CompileNumericMap(
+        compiler, name(), columns_,
+        [edges = edges_](size_t k, double& x) {
+          if (std::isnan(x)) return true;
+          const auto& e = edges[k];
           const double shifted = x + (1e-8 + 1e-5 * std::abs(x));
           const size_t bin = static_cast<size_t>(std::upper_bound(e.begin() + 1, e.end(), shifted) -
                                                  (e.begin() + 1));

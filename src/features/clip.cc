@@ -7,6 +7,7 @@
 #include "column_util.h"
 #include "mlpipe/stats/quantile.h"
 #include "numeric_map.h"
+#include "row_util.h"
 #include "transforms.h"
 
 namespace mlpipe::features::internal {
@@ -95,6 +96,17 @@ class Clip final : public Transform {
         [](size_t, size_t, double) { return Status::OK(); });
   }
 
+ public:
+  Result<std::unique_ptr<RowKernel>> CompileRow(RowCompiler& compiler) const override {
+    return CompileNumericMap(
+        compiler, name(), columns_,
+        [lo = lo_, hi = hi_](size_t k, double& x) {
+          if (!std::isnan(x)) x = std::clamp(x, lo[k], hi[k]);
+          return true;
+        },
+        [](size_t, size_t, double) { return Status::OK(); });
+  }
+
  private:
   std::optional<std::vector<std::string>> requested_;
   std::string method_ = "quantile";
@@ -138,6 +150,23 @@ class Log1p final : public Transform {
               "log1p: column '{}' row {}: value {} is <= -1 (log1p is undefined; clip or shift "
               "the column first)",
               columns_[k], row, x));
+        });
+  }
+
+ public:
+  Result<std::unique_ptr<RowKernel>> CompileRow(RowCompiler& compiler) const override {
+    return CompileNumericMap(
+        compiler, name(), columns_,
+        [](size_t, double& x) {
+          if (x <= -1) return false;
+          x = std::log1p(x);
+          return true;
+        },
+        [columns = columns_](size_t k, size_t row, double x) {
+          return InvalidArgumentError(fmt::format(
+              "log1p: column '{}' row {}: value {} is <= -1 (log1p is undefined; clip or shift "
+              "the column first)",
+              columns[k], row, x));
         });
   }
 

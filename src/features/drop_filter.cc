@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "column_util.h"
+#include "row_util.h"
 
 namespace mlpipe::features::internal {
 
@@ -56,6 +57,16 @@ Status DropFilter::DoApply(Frame& frame) const {
   for (const auto& c : dropped_) MLPIPE_RETURN_IF_ERROR(frame.Get(name(), c).status());
   frame.Remove(dropped_);
   return Status::OK();
+}
+
+}  // namespace mlpipe::features::internal
+
+namespace mlpipe::features::internal {
+
+Result<std::unique_ptr<RowKernel>> DropFilter::CompileRow(RowCompiler& compiler) const {
+  for (const auto& c : dropped_) MLPIPE_RETURN_IF_ERROR(compiler.Get(name(), c).status());
+  compiler.Remove(dropped_);
+  return NoOpRowKernel();
 }
 
 }  // namespace mlpipe::features::internal

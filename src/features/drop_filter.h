@@ -33,6 +33,10 @@ class DropFilter : public Transform {
   Status Fit(const Frame& frame, const FitContext& ctx) final;
   Status DoApply(Frame& frame) const final;
 
+ public:
+  // Unbinds the dropped columns; nothing runs per row.
+  Result<std::unique_ptr<RowKernel>> CompileRow(RowCompiler& compiler) const final;
+
  private:
   uint32_t accepted_;
   uint32_t defaults_;

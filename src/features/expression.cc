@@ -8,12 +8,15 @@
 #include <cmath>
 #include <deque>
 #include <map>
+#include <memory>
+#include <mutex>
 
 #include <fmt/format.h>
 #include <muParser.h>
 
 #include "column_util.h"
 #include "mlpipe/core/suggest.h"
+#include "row_util.h"
 #include "transforms.h"
 
 namespace mlpipe::features::internal {
@@ -150,7 +153,91 @@ class Expression final : public Transform {
     return frame.Insert(frame.num_columns(), std::move(result));
   }
 
+ public:
+  // muparser evaluates through variables it owns, so one parser serves one
+  // row at a time: the kernel keeps a pool of compiled parsers and borrows
+  // one per row (compiling another only when every one is in use).
+  Result<std::unique_ptr<RowKernel>> CompileRow(RowCompiler& compiler) const override {
+    auto kernel = std::make_unique<RowExpression>();
+    kernel->expression = expression_;
+    for (const auto& var : inputs_) {
+      MLPIPE_ASSIGN_OR_RETURN(RowCompiler::Slot in, RequireSlot(compiler, "expression", var,
+                                                                kNumericTypes, "encode it first"));
+      kernel->vars.push_back(var);
+      kernel->in.push_back(in.index);
+    }
+    MLPIPE_ASSIGN_OR_RETURN(auto first, kernel->NewParser());
+    kernel->pool.push_back(std::move(first));
+    kernel->out = compiler.Define(output_, table::DataType::kFloat64).index;
+    return std::unique_ptr<RowKernel>(std::move(kernel));
+  }
+
  private:
+  struct RowExpression final : RowKernel {
+    struct Parser {
+      Compiled c;
+      std::vector<double*> slots;  // per variable of `vars`
+    };
+    std::string expression;
+    std::vector<std::string> vars;
+    std::vector<uint32_t> in;
+    uint32_t out = 0;
+    mutable std::mutex mu;
+    mutable std::vector<std::unique_ptr<Parser>> pool;
+
+    Result<std::unique_ptr<Parser>> NewParser() const {
+      auto p = std::make_unique<Parser>();
+      MLPIPE_RETURN_IF_ERROR(Compile(expression, p->c));
+      for (const auto& var : vars) {
+        auto it = p->c.slots.by_name.find(var);
+        if (it == p->c.slots.by_name.end()) {
+          return InternalError(fmt::format("expression: variable '{}' vanished", var));
+        }
+        p->slots.push_back(it->second);
+      }
+      return p;
+    }
+
+    Status Run(RowCell* cells, size_t) const override {
+      RowCell& b = cells[out];
+      for (uint32_t i : in) {
+        if (!cells[i].valid) {
+          b.valid = false;
+          b.num = 0;
+          return Status::OK();
+        }
+      }
+      std::unique_ptr<Parser> p;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!pool.empty()) {
+          p = std::move(pool.back());
+          pool.pop_back();
+        }
+      }
+      if (p == nullptr) {
+        MLPIPE_ASSIGN_OR_RETURN(p, NewParser());
+      }
+      double r = 0;
+      Status st = Status::OK();
+      try {
+        for (size_t v = 0; v < in.size(); ++v) *p->slots[v] = cells[in[v]].num;
+        r = p->c.parser.Eval();
+      } catch (const mu::Parser::exception_type& e) {
+        st = InvalidArgumentError(
+            fmt::format("expression '{}': evaluation failed: {}", expression, e.GetMsg()));
+      }
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        pool.push_back(std::move(p));
+      }
+      MLPIPE_RETURN_IF_ERROR(st);
+      b.valid = std::isfinite(r);
+      b.num = b.valid ? r : 0.0;
+      return Status::OK();
+    }
+  };
+
   std::string output_;
   std::string expression_;
   std::vector<std::string> inputs_;  // the columns the expression reads, sorted

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "column_util.h"
+#include "row_util.h"
 #include "transforms.h"
 
 namespace mlpipe::features::internal {
@@ -114,7 +115,50 @@ class Hash final : public Transform {
     return Status::OK();
   }
 
+ public:
+  Result<std::unique_ptr<RowKernel>> CompileRow(RowCompiler& compiler) const override {
+    auto kernel = std::make_unique<RowHash>();
+    kernel->alternate_sign = alternate_sign_;
+    for (const auto& col : columns_) {
+      MLPIPE_ASSIGN_OR_RETURN(RowCompiler::Slot in,
+                              RequireSlot(compiler, name(), col, kAnyType, ""));
+      kernel->inputs.push_back({col, in.index, in.type});
+    }
+    compiler.Remove(columns_);
+    for (int b = 0; b < n_buckets_; ++b) {
+      kernel->buckets.push_back(
+          compiler.Define(fmt::format("{}{}", prefix_, b), table::DataType::kFloat64).index);
+    }
+    return std::unique_ptr<RowKernel>(std::move(kernel));
+  }
+
  private:
+  struct RowHash final : RowKernel {
+    struct Input {
+      std::string column;
+      uint32_t in;
+      table::DataType type;
+    };
+    std::vector<Input> inputs;
+    std::vector<uint32_t> buckets;
+    bool alternate_sign = false;
+    Status Run(RowCell* cells, size_t) const override {
+      for (uint32_t b : buckets) {
+        cells[b].valid = true;
+        cells[b].num = 0;
+      }
+      for (const Input& in : inputs) {
+        const RowCell& a = cells[in.in];
+        if (!a.valid) continue;
+        char buf[32];
+        const uint64_t h = Fnv1a(in.column, CellText(a, in.type, buf));
+        const double sign = alternate_sign && (h >> 63) ? -1.0 : 1.0;
+        cells[buckets[h % buckets.size()]].num += sign;
+      }
+      return Status::OK();
+    }
+  };
+
   std::optional<std::vector<std::string>> requested_;
   int n_buckets_ = 32;
   bool alternate_sign_ = false;

@@ -7,6 +7,7 @@
 
 #include "column_util.h"
 #include "mlpipe/stats/quantile.h"
+#include "row_util.h"
 #include "transforms.h"
 
 namespace mlpipe::features::internal {
@@ -110,7 +111,72 @@ class Impute final : public Transform {
     return Status::OK();
   }
 
+ public:
+  // Numeric columns: the fill as a double (float64 out); text columns: the
+  // fill text (the type kept); an indicator slot per listed column.
+  Result<std::unique_ptr<RowKernel>> CompileRow(RowCompiler& compiler) const override {
+    auto k = std::make_unique<RowImpute>();
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      MLPIPE_ASSIGN_OR_RETURN(RowCompiler::Slot in,
+                              RequireSlot(compiler, name(), columns_[i], kAnyType, ""));
+      const bool numeric = table::IsNumeric(in.type);
+      if (numeric != fills_[i].is_number()) {
+        return InvalidArgumentError(
+            fmt::format("impute: column '{}' is {} but was fitted with fill value {}", columns_[i],
+                        table::DataTypeName(in.type), fills_[i].dump()));
+      }
+      RowImpute::Step st;
+      st.in = in.index;
+      st.numeric = numeric;
+      if (numeric) {
+        st.fill_num = fills_[i].get<double>();
+      } else {
+        k->texts.push_back(std::make_unique<std::string>(fills_[i].get<std::string>()));
+        st.fill_text = *k->texts.back();
+      }
+      const bool indicator =
+          std::find(indicators_.begin(), indicators_.end(), columns_[i]) != indicators_.end();
+      st.out = compiler.Define(columns_[i], numeric ? DataType::kFloat64 : in.type).index;
+      if (indicator) {
+        st.indicator =
+            static_cast<int64_t>(compiler.Define(columns_[i] + "_missing", DataType::kBool).index);
+      }
+      k->steps.push_back(st);
+    }
+    return std::unique_ptr<RowKernel>(std::move(k));
+  }
+
  private:
+  struct RowImpute final : RowKernel {
+    struct Step {
+      uint32_t in = 0, out = 0;
+      int64_t indicator = -1;
+      bool numeric = true;
+      double fill_num = 0;
+      std::string_view fill_text;
+    };
+    std::vector<Step> steps;
+    std::vector<std::unique_ptr<std::string>> texts;  // owns the fill texts
+    Status Run(RowCell* cells, size_t) const override {
+      for (const Step& s : steps) {
+        const RowCell a = cells[s.in];
+        if (s.indicator >= 0) {
+          RowCell& m = cells[s.indicator];
+          m.valid = true;
+          m.num = a.valid ? 0.0 : 1.0;
+        }
+        RowCell& b = cells[s.out];
+        b.valid = true;
+        if (s.numeric) {
+          b.num = a.valid ? a.num : s.fill_num;
+        } else {
+          b.text = a.valid ? a.text : s.fill_text;
+        }
+      }
+      return Status::OK();
+    }
+  };
+
   Result<core::Json> FitOne(const Column& c) const {
     const bool numeric = table::IsNumeric(c.type());
     if (strategy_ == "constant") {

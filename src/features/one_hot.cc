@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "column_util.h"
+#include "row_util.h"
 #include "transforms.h"
 
 namespace mlpipe::features::internal {
@@ -159,7 +160,83 @@ class OneHot final : public Transform {
     return Status::OK();
   }
 
+ public:
+  // Per column: the vocabulary (kept then pooled) resolved once; a row sets
+  // the bool slots of its category.
+  Result<std::unique_ptr<RowKernel>> CompileRow(RowCompiler& compiler) const override {
+    auto kernel = std::make_unique<RowOneHot>();
+    kernel->transform = std::string(name());
+    for (size_t k = 0; k < columns_.size(); ++k) {
+      MLPIPE_ASSIGN_OR_RETURN(RowCompiler::Slot in,
+                              RequireSlot(compiler, name(), columns_[k], kAnyType, ""));
+      RowOneHot::Step st;
+      st.column = columns_[k];
+      st.in = in.index;
+      st.type = in.type;
+      const auto& kept = kept_[k];
+      std::vector<std::string> all = kept;
+      all.insert(all.end(), pooled_[k].begin(), pooled_[k].end());
+      st.vocab = Vocabulary(std::move(all));
+      st.n_kept = kept.size();
+      const bool has_other = !pooled_[k].empty() || handle_unknown_ == "other";
+      const size_t n_slots = st.n_kept + (has_other ? 1 : 0);
+      st.first = drop_first_ && st.n_kept > 0 ? 1 : 0;
+      compiler.Remove({columns_[k]});
+      st.out.assign(n_slots, 0);
+      for (size_t s = st.first; s < n_slots; ++s) {
+        std::string out_name =
+            s < st.n_kept ? columns_[k] + "=" + kept[s] : columns_[k] + std::string(kOtherSuffix);
+        st.out[s] = compiler.Define(out_name, table::DataType::kBool).index;
+      }
+      kernel->steps.push_back(std::move(st));
+    }
+    kernel->unknown = handle_unknown_ == "ignore" ? 1 : handle_unknown_ == "error" ? 0 : 2;
+    return std::unique_ptr<RowKernel>(std::move(kernel));
+  }
+
  private:
+  struct RowOneHot final : RowKernel {
+    struct Step {
+      std::string column;
+      uint32_t in = 0;
+      table::DataType type = table::DataType::kString;
+      Vocabulary vocab;
+      size_t n_kept = 0, first = 0;
+      std::vector<uint32_t> out;  // per slot; slots before `first` unused
+    };
+    std::string transform;
+    std::vector<Step> steps;
+    int unknown = 0;  // 0 error, 1 ignore, 2 other
+    Status Run(RowCell* cells, size_t row) const override {
+      for (const Step& st : steps) {
+        for (size_t s = st.first; s < st.out.size(); ++s) {
+          cells[st.out[s]].valid = true;
+          cells[st.out[s]].num = 0;
+        }
+        const RowCell& a = cells[st.in];
+        if (!a.valid) continue;
+        char buf[32];
+        const std::string_view text = CellText(a, st.type, buf);
+        const int32_t code = st.vocab.Find(text);
+        size_t slot;
+        if (code < 0) {
+          if (unknown == 1) continue;
+          if (unknown == 0) {
+            return InvalidArgumentError(
+                fmt::format("{}: column '{}' row {}: category '{}' was not seen in training (set "
+                            "handle_unknown to \"ignore\" or \"other\" to accept it)",
+                            transform, st.column, row, text));
+          }
+          slot = st.n_kept;
+        } else {
+          slot = static_cast<size_t>(code) < st.n_kept ? static_cast<size_t>(code) : st.n_kept;
+        }
+        if (slot >= st.first) cells[st.out[slot]].num = 1;
+      }
+      return Status::OK();
+    }
+  };
+
   Status LoadLists(const core::Json& kept, const core::Json& rare, const std::string& ctx) {
     for (size_t k = 0; k < columns_.size(); ++k) {
       std::vector<std::string> a, b;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "column_util.h"
+#include "row_util.h"
 #include "transforms.h"
 
 namespace mlpipe::features::internal {
@@ -103,7 +104,70 @@ class Ordinal final : public Transform {
     return Status::OK();
   }
 
+ public:
+  Result<std::unique_ptr<RowKernel>> CompileRow(RowCompiler& compiler) const override {
+    auto kernel = std::make_unique<RowOrdinal>();
+    kernel->error = handle_unknown_ == "error";
+    kernel->unknown_value = unknown_value_;
+    for (size_t k = 0; k < columns_.size(); ++k) {
+      MLPIPE_ASSIGN_OR_RETURN(RowCompiler::Slot in,
+                              RequireSlot(compiler, name(), columns_[k], kAnyType, ""));
+      kernel->steps.push_back({columns_[k], in.index, in.type, &vocabs_[k], 0});
+    }
+    for (size_t k = 0; k < columns_.size(); ++k) {
+      kernel->steps[k].out = compiler.Define(columns_[k], table::DataType::kFloat64).index;
+    }
+    // The vocabularies are copied: the kernel may outlive this transform.
+    for (auto& st : kernel->steps) {
+      kernel->vocabs.push_back(std::make_unique<Vocabulary>(*st.vocab));
+      st.vocab = kernel->vocabs.back().get();
+    }
+    return std::unique_ptr<RowKernel>(std::move(kernel));
+  }
+
  private:
+  struct RowOrdinal final : RowKernel {
+    struct Step {
+      std::string column;
+      uint32_t in;
+      table::DataType type;
+      const Vocabulary* vocab;
+      uint32_t out;
+    };
+    std::vector<Step> steps;
+    std::vector<std::unique_ptr<Vocabulary>> vocabs;
+    bool error = true;
+    double unknown_value = -1;
+    Status Run(RowCell* cells, size_t row) const override {
+      for (const Step& st : steps) {
+        const RowCell a = cells[st.in];
+        RowCell& b = cells[st.out];
+        b.valid = true;
+        b.num = 0;
+        if (!a.valid) {
+          b.valid = false;
+          continue;
+        }
+        char buf[32];
+        const std::string_view text = CellText(a, st.type, buf);
+        const int32_t code = st.vocab->Find(text);
+        if (code >= 0) {
+          b.num = code;
+        } else if (error) {
+          return InvalidArgumentError(fmt::format(
+              "ordinal: column '{}' row {}: category '{}' was not seen in training (set "
+              "handle_unknown to \"value\" to accept it)",
+              st.column, row, text));
+        } else if (std::isnan(unknown_value)) {
+          b.valid = false;
+        } else {
+          b.num = unknown_value;
+        }
+      }
+      return Status::OK();
+    }
+  };
+
   std::optional<std::vector<std::string>> requested_;
   std::string handle_unknown_ = "error";
   double unknown_value_ = -1;  // NaN (null in JSON): unknown becomes missing

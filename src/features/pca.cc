@@ -13,6 +13,7 @@
 #include <Eigen/Dense>
 
 #include "column_util.h"
+#include "row_util.h"
 #include "transforms.h"
 
 namespace mlpipe::features::internal {
@@ -160,7 +161,47 @@ class Pca final : public Transform {
     return Status::OK();
   }
 
+ public:
+  // Accumulates each component over the inputs in column order, as DoApply
+  // does, so the sums are the same doubles.
+  Result<std::unique_ptr<RowKernel>> CompileRow(RowCompiler& compiler) const override {
+    auto kernel = std::make_unique<RowPca>();
+    for (const auto& col : columns_) {
+      MLPIPE_ASSIGN_OR_RETURN(RowCompiler::Slot in,
+                              RequireSlot(compiler, name(), col, kNumericTypes, "encode it first"));
+      kernel->in.push_back(in.index);
+    }
+    kernel->mean = mean_;
+    kernel->components = components_;
+    compiler.Remove(columns_);
+    for (size_t j = 0; j < components_.size(); ++j) {
+      kernel->out.push_back(
+          compiler.Define(fmt::format("{}{}", prefix_, j + 1), table::DataType::kFloat64).index);
+    }
+    return std::unique_ptr<RowKernel>(std::move(kernel));
+  }
+
  private:
+  struct RowPca final : RowKernel {
+    std::vector<uint32_t> in, out;
+    std::vector<double> mean;
+    std::vector<std::vector<double>> components;
+    Status Run(RowCell* cells, size_t) const override {
+      bool valid = true;
+      for (uint32_t i : in) valid = valid && cells[i].valid;
+      for (size_t j = 0; j < components.size(); ++j) {
+        double o = 0.0;
+        for (size_t a = 0; a < in.size(); ++a) {
+          const RowCell& c = cells[in[a]];
+          o += ((c.valid ? c.num : 0.0) - mean[a]) * components[j][a];
+        }
+        cells[out[j]].valid = valid;
+        cells[out[j]].num = o;
+      }
+      return Status::OK();
+    }
+  };
+
   std::optional<std::vector<std::string>> requested_;
   int n_components_ = 0;
   std::string prefix_ = "pc";

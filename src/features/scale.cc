@@ -8,6 +8,7 @@
 #include "column_util.h"
 #include "mlpipe/stats/quantile.h"
 #include "numeric_map.h"
+#include "row_util.h"
 #include "transforms.h"
 
 namespace mlpipe::features::internal {
@@ -121,6 +122,18 @@ class Scale final : public Transform {
         frame, name(), columns_,
         [&](size_t k, double& x) {
           x = minmax ? x * factor_[k] + offset_[k] : (x - offset_[k]) / factor_[k];
+          return true;
+        },
+        [](size_t, size_t, double) { return Status::OK(); });
+  }
+
+ public:
+  Result<std::unique_ptr<RowKernel>> CompileRow(RowCompiler& compiler) const override {
+    const bool minmax = method_ == "minmax";
+    return CompileNumericMap(
+        compiler, name(), columns_,
+        [minmax, offset = offset_, factor = factor_](size_t k, double& x) {
+          x = minmax ? x * factor[k] + offset[k] : (x - offset[k]) / factor[k];
           return true;
         },
         [](size_t, size_t, double) { return Status::OK(); });

@@ -7,6 +7,7 @@
 
 #include "column_util.h"
 #include "drop_filter.h"
+#include "row_util.h"
 #include "transforms.h"
 
 namespace mlpipe::features::internal {
@@ -45,6 +46,18 @@ class SelectOrDrop final : public Transform {
     for (const auto& c : columns_) MLPIPE_RETURN_IF_ERROR(frame.Get(name(), c).status());
     frame.Remove(columns_);
     return Status::OK();
+  }
+
+ public:
+  // Only the bindings change; the kernel does nothing per row.
+  Result<std::unique_ptr<RowKernel>> CompileRow(RowCompiler& compiler) const override {
+    if (keep_) {
+      MLPIPE_RETURN_IF_ERROR(compiler.Select(name(), columns_));
+    } else {
+      for (const auto& c : columns_) MLPIPE_RETURN_IF_ERROR(compiler.Get(name(), c).status());
+      compiler.Remove(columns_);
+    }
+    return NoOpRowKernel();
   }
 
  private:

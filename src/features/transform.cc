@@ -68,6 +68,11 @@ std::vector<std::string> Transform::InputColumns() const {
   return out;
 }
 
+Result<std::unique_ptr<RowKernel>> Transform::CompileRow(RowCompiler&) const {
+  return FailedPreconditionError(
+      fmt::format("{}: has no row kernel (the pipeline is scored by the columnar path)", name()));
+}
+
 Status Transform::FitApply(Frame& frame, const FitContext& ctx) {
   MLPIPE_RETURN_IF_ERROR(DoFitApply(frame, ctx));
   fitted_ = true;

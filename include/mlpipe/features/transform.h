@@ -30,6 +30,7 @@
 #include "mlpipe/core/json_util.h"
 #include "mlpipe/core/status.h"
 #include "mlpipe/features/frame.h"
+#include "mlpipe/features/row_kernel.h"
 #include "mlpipe/table/column.h"
 
 namespace mlpipe::features {
@@ -72,6 +73,13 @@ class Transform {
   // and drop report the columns they keep or remove. Governance uses it to
   // trace which source columns reach the features.
   virtual std::vector<std::string> InputColumns() const;
+
+  // The per-row form of this fitted transform (row_kernel.h): reads and binds
+  // slots in `compiler` as Apply() reads and edits a frame, and returns the
+  // kernel that gives one row's values as Apply() gives them. Transforms
+  // without a row kernel (target_encode) return FailedPrecondition saying so;
+  // a pipeline holding one is scored by the columnar path. REQUIRES: fitted().
+  virtual Result<std::unique_ptr<RowKernel>> CompileRow(RowCompiler& compiler) const;
 
   static constexpr int kFormatVersion = 1;
 
