@@ -187,6 +187,82 @@ Result<Column> ConvertColumn(const Column& c, DataType type, std::string_view co
       context);
 }
 
+Status ConvertRowValue(const RowValue& value, DataType type, const std::string& column,
+                       std::string_view context, features::RowCell* cell, std::string* store) {
+  Cell c;
+  if (std::holds_alternative<std::monostate>(value)) {
+    cell->valid = false;
+    return Status::OK();
+  }
+  c.valid = true;
+  if (const bool* b = std::get_if<bool>(&value)) {
+    c.is_bool = c.is_integer = true;
+    c.integer = *b ? 1 : 0;
+  } else if (const int64_t* i = std::get_if<int64_t>(&value)) {
+    c.is_integer = true;
+    c.integer = *i;
+  } else if (const double* d = std::get_if<double>(&value)) {
+    c.number = *d;
+  } else {
+    c.is_text = true;
+    c.text = std::get<std::string_view>(value);
+  }
+  cell->valid = true;
+  bool ok = true;
+  switch (type) {
+    case DataType::kFloat64:
+      if (c.is_text) {
+        ok = ParseDouble(c.text, &cell->num);
+      } else {
+        cell->num = c.is_integer ? static_cast<double>(c.integer) : c.number;
+      }
+      break;
+    case DataType::kInt64:
+      if (c.is_text) {
+        ok = ParseInt(c.text, &cell->i64);
+      } else if (c.is_integer) {
+        cell->i64 = c.integer;
+      } else {
+        ok = DoubleToInt(c.number, &cell->i64);
+      }
+      cell->num = static_cast<double>(cell->i64);
+      break;
+    case DataType::kBool: {
+      uint8_t b = 0;
+      if (c.is_text) {
+        ok = ParseBool(c.text, &b);
+      } else {
+        const double v = c.is_integer ? static_cast<double>(c.integer) : c.number;
+        ok = v == 0 || v == 1;
+        b = v == 1;
+      }
+      cell->num = b ? 1.0 : 0.0;
+      break;
+    }
+    default:
+      if (c.is_text) {
+        cell->text = c.text;
+      } else {
+        if (c.is_bool) {
+          *store = c.integer ? "true" : "false";
+        } else if (c.is_integer) {
+          *store = std::to_string(c.integer);
+        } else {
+          *store = Column::Float64("", {c.number}).ToStringAt(0);
+        }
+        cell->text = *store;
+      }
+      break;
+  }
+  if (!ok) {
+    const std::string shown = c.is_text      ? "'" + std::string(c.text) + "'"
+                              : c.is_integer ? std::to_string(c.integer)
+                                             : fmt::format("{}", c.number);
+    return BadValue(context, column, 0, shown, type);
+  }
+  return Status::OK();
+}
+
 Result<table::Table> TableFromJsonRows(const profile::Schema& schema, const core::Json& rows,
                                        std::string_view context) {
   if (!rows.is_array()) return InvalidArgumentError(std::string(context) + ": expected a list");

@@ -41,6 +41,25 @@ Result<std::unique_ptr<Predictor>> Predictor::Create(ModelBundle bundle) {
     }
   }
   p->bundle_ = std::move(bundle);
+  auto program = features::RowProgram::Compile(p->pipeline_);
+  if (program.ok()) {
+    p->row_program_ = std::make_unique<features::RowProgram>(std::move(program).value());
+    for (const auto& col : p->bundle_.schema.columns) {
+      int32_t at = -1;
+      for (size_t k = 0; k < p->row_program_->inputs().size(); ++k) {
+        if (p->row_program_->inputs()[k].name == col.name) at = static_cast<int32_t>(k);
+      }
+      p->input_of_column_.push_back(at);
+    }
+    if (p->row_program_->num_features() != p->model_->feature_names().size()) {
+      return DataLossError("bundle part model.json: the model takes " +
+                           std::to_string(p->model_->feature_names().size()) +
+                           " features but the pipeline gives " +
+                           std::to_string(p->row_program_->num_features()));
+    }
+  } else {
+    p->row_fallback_ = program.status().message();
+  }
   return p;
 }
 
@@ -72,7 +91,10 @@ Result<table::Table> Predictor::Conform(const table::Table& input) const {
 }
 
 Result<Scores> Predictor::Predict(const table::Table& input) const {
-  MLPIPE_ASSIGN_OR_RETURN(table::Table conformed, Conform(input));
+  return Predict(input, &core::ThreadPool::Shared());
+}
+
+Result<Scores> Predictor::PredictColumnar(const table::Table& conformed) const {
   MLPIPE_ASSIGN_OR_RETURN(table::DenseMatrix x, pipeline_.ToMatrix(conformed));
   MLPIPE_ASSIGN_OR_RETURN(models::Predictions p, model_->Predict(x));
   Scores s;
@@ -104,8 +126,39 @@ Result<table::Table> Predictor::RowTable(const core::Json& row) const {
 }
 
 Result<Scores> Predictor::PredictRow(const core::Json& row) const {
-  MLPIPE_ASSIGN_OR_RETURN(table::Table t, RowTable(row));
-  return Predict(t);
+  if (!row_path()) {
+    MLPIPE_ASSIGN_OR_RETURN(table::Table t, RowTable(row));
+    return Predict(t, nullptr);
+  }
+  if (!row.is_object()) return InvalidArgumentError("row: expected an object {column: value}");
+  const auto& columns = bundle_.schema.columns;
+  constexpr size_t kStack = 64;
+  RowValue stack_values[kStack];
+  std::vector<RowValue> heap_values(columns.size() > kStack ? columns.size() : 0);
+  RowValue* values = columns.size() > kStack ? heap_values.data() : stack_values;
+  std::vector<std::string> dumped;  // texts of values that are neither scalars nor strings
+  dumped.reserve(columns.size());
+  for (size_t k = 0; k < columns.size(); ++k) {
+    auto it = row.find(columns[k].name);
+    if (it == row.end())
+      return InvalidArgumentError("row: missing column '" + columns[k].name + "'");
+    const core::Json& v = *it;
+    if (v.is_null()) {
+      values[k] = std::monostate();
+    } else if (v.is_string()) {
+      values[k] = std::string_view(v.get_ref<const std::string&>());
+    } else if (v.is_boolean()) {
+      values[k] = v.get<bool>();
+    } else if (v.is_number_integer()) {
+      values[k] = v.get<int64_t>();
+    } else if (v.is_number()) {
+      values[k] = v.get<double>();
+    } else {
+      dumped.push_back(v.dump());
+      values[k] = std::string_view(dumped.back());
+    }
+  }
+  return PredictRowValues(std::span<const RowValue>(values, columns.size()));
 }
 
 Result<models::Explanation> Predictor::Explain(const table::Table& input, size_t row) const {
@@ -120,7 +173,27 @@ Result<models::Explanation> Predictor::Explain(const table::Table& input, size_t
 
 Result<models::Explanation> Predictor::ExplainRow(const core::Json& row) const {
   MLPIPE_ASSIGN_OR_RETURN(table::Table t, RowTable(row));
-  return Explain(t, 0);
+  if (!row_path()) return Explain(t, 0);
+  // The features through the row program (the same floats as ToMatrix).
+  std::vector<RowValue> values;
+  for (const auto& c : t.columns()) {
+    if (!c.IsValid(0)) {
+      values.emplace_back(std::monostate());
+    } else if (c.type() == table::DataType::kBool) {
+      values.emplace_back(c.bools()[0] != 0);
+    } else if (c.type() == table::DataType::kInt64) {
+      values.emplace_back(c.int64s()[0]);
+    } else if (c.type() == table::DataType::kFloat64) {
+      values.emplace_back(c.float64s()[0]);
+    } else {
+      values.emplace_back(c.TextAt(0));
+    }
+  }
+  table::DenseMatrix x(1, row_program_->num_features());
+  x.names.clear();
+  for (const auto& o : pipeline_.output_columns()) x.names.push_back(o.name);
+  MLPIPE_RETURN_IF_ERROR(RowFeatures(values, x.values.data()));
+  return model_->Explain(x, 0);
 }
 
 std::vector<std::string> Predictor::OutputColumns() const {

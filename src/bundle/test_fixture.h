@@ -21,8 +21,10 @@ struct Trained {
   std::string bytes;
 };
 
-// family "gbdt", "logreg" (binary, credit-g), "ridge" (regression, cpu) or
-// "gbdt-multi" (multiclass, iris).
+// FAMILY (binary, credit-g), FAMILY-reg (regression, cpu), FAMILY-multi
+// (multiclass, iris); "ridge" and "linear" alone are regression on cpu; "te"
+// is gbdt on credit-g with a pipeline holding target_encode (no row kernel).
+// FAMILY is one of the family table's names (gbdt, rf, tree, logreg, ...).
 inline const Trained& GetTrained(const std::string& key) {
   // Never destroyed: XGBoost's thread-local state is gone by the time static
   // objects are destroyed at exit, and freeing a booster then corrupts the heap.
@@ -33,13 +35,20 @@ inline const Trained& GetTrained(const std::string& key) {
   eval::TrainOptions o;
   std::string file = "credit-g.csv";
   o.target = "class";
-  o.families = {key};
-  if (key == "ridge" || key == "gbdt-reg") {
+  const std::string family = key.substr(0, key.find('-'));
+  o.families = {family};
+  if (key == "ridge" || key == "linear" || key.ends_with("-reg")) {
     file = "cpu.csv";
-    o.families = {key == "ridge" ? "ridge" : "gbdt"};
-  } else if (key == "gbdt-multi") {
+    o.target = "class";
+  } else if (key.ends_with("-multi")) {
     file = "iris.csv";
+  } else if (key == "te") {
     o.families = {"gbdt"};
+    o.pipelines["gbdt"] = core::Json::parse(R"j([
+      {"name": "target_encode", "columns": ["purpose", "job"]},
+      {"name": "one_hot", "handle_unknown": "ignore"},
+      {"name": "impute", "strategy": "median"}
+    ])j");
   }
   o.data = file;
   o.search = "random:2";

@@ -83,7 +83,10 @@ Result<RowProgram> RowProgram::Compile(const FeaturePipeline& pipeline) {
 }
 
 Status RowProgram::Run(RowCell* cells, float* features, size_t row) const {
-  for (const auto& k : kernels_) MLPIPE_RETURN_IF_ERROR(k->Run(cells, row));
+  for (size_t i = 0; i < kernels_.size(); ++i) {
+    Status s = kernels_[i]->Run(cells, row);
+    if (!s.ok()) return s.WithContext(fmt::format("feature pipeline step {}", i + 1));
+  }
   constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
   for (size_t j = 0; j < output_slots_.size(); ++j) {
     const RowCell& c = cells[output_slots_[j]];

@@ -85,6 +85,46 @@ class LinearModel final : public Model {
     return p;
   }
 
+  // Predict()'s arithmetic for one row, in the same order.
+  Status PredictRow(const float* row, double* out) const override {
+    const size_t n = info_.feature_names.size();
+    for (size_t f = 0; f < n; ++f) {
+      if (std::isnan(row[f])) {
+        return InvalidArgumentError(
+            info_.family + ": feature '" + info_.feature_names[f] + "' (column " +
+            std::to_string(f) + ") is missing (NaN) in row 0; linear models need imputed input");
+      }
+    }
+    const size_t k = intercepts_.size();
+    constexpr size_t kMaxOutputs = 64;
+    if (k > kMaxOutputs) return Model::PredictRow(row, out);
+    double m[kMaxOutputs];
+    for (size_t o = 0; o < k; ++o) {
+      double s = intercepts_[o];
+      const double* w = coef_.data() + o * n;
+      for (size_t f = 0; f < n; ++f) s += w[f] * static_cast<double>(row[f]);
+      m[o] = s;
+    }
+    switch (link_) {
+      case LinearLink::kIdentity:
+        out[0] = m[0];
+        break;
+      case LinearLink::kLogistic: {
+        const double p1 = Sigmoid(m[0]);
+        out[0] = 1.0 - p1;
+        out[1] = p1;
+        break;
+      }
+      case LinearLink::kOvrLogistic: {
+        double sum = 0;
+        for (size_t o = 0; o < k; ++o) sum += out[o] = Sigmoid(m[o]);
+        for (size_t o = 0; o < k; ++o) out[o] /= sum;
+        break;
+      }
+    }
+    return Status::OK();
+  }
+
   Result<Explanation> Explain(const table::DenseMatrix& x, size_t row) const override {
     MLPIPE_RETURN_IF_ERROR(CheckColumns(x, info_.feature_names, info_.family));
     if (row >= x.rows) {

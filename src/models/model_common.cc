@@ -189,4 +189,18 @@ void FillArgmax(Predictions& p) {
   }
 }
 
+Status Model::PredictRow(const float* features, double* out) const {
+  const size_t n = feature_names().size();
+  table::DenseMatrix x(1, n);
+  x.names = feature_names();
+  std::copy(features, features + n, x.values.begin());
+  MLPIPE_ASSIGN_OR_RETURN(Predictions p, Predict(x));
+  if (task() == Task::kRegression) {
+    out[0] = p.values[0];
+  } else {
+    std::copy(p.probabilities.begin(), p.probabilities.end(), out);
+  }
+  return Status::OK();
+}
+
 }  // namespace mlpipe::models

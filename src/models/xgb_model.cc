@@ -84,6 +84,24 @@ class XgbModel final : public Model {
     return p;
   }
 
+  Status PredictRow(const float* features, double* out) const override {
+    if (!compiled_) return Model::PredictRow(features, out);
+    constexpr size_t kMaxOutputs = 64;  // more classes take the batch path
+    const size_t k = num_outputs();
+    if (k > kMaxOutputs) return Model::PredictRow(features, out);
+    float o[kMaxOutputs];
+    predictor_.Predict(features, o);
+    if (info_.task == Task::kRegression) {
+      out[0] = o[0];
+    } else if (info_.task == Task::kBinary) {
+      out[0] = 1.0 - static_cast<double>(o[0]);
+      out[1] = o[0];
+    } else {
+      for (size_t j = 0; j < k; ++j) out[j] = o[j];
+    }
+    return Status::OK();
+  }
+
   Result<Explanation> Explain(const table::DenseMatrix& x, size_t row) const override {
     MLPIPE_RETURN_IF_ERROR(CheckColumns(x, info_.feature_names, info_.family));
     if (row >= x.rows) {

@@ -96,6 +96,12 @@ class Model {
   // REQUIRES: x.cols == feature_names().size() (an error otherwise). Linear
   // models reject NaN with an error naming the feature and row.
   virtual Result<Predictions> Predict(const table::DenseMatrix& x) const = 0;
+  // One row of feature_names().size() floats (NaN = missing) into `out`:
+  // num_classes() probabilities (classification) or the value (regression),
+  // the same doubles as Predict() of a matrix holding that row. Thread safe;
+  // the tree and linear families allocate nothing here (the default builds a
+  // one-row matrix). Linear models refuse NaN as Predict() does (row 0).
+  virtual Status PredictRow(const float* features, double* out) const;
   // Raw scores before the link: rows x num_outputs().
   virtual Result<std::vector<double>> PredictMargin(const table::DenseMatrix& x) const = 0;
   // Contributions for row `row` of `x`: SHAP values for trees, coefficient x
