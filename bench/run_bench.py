@@ -517,6 +517,19 @@ def bench_capi(capi_bench, repeats):
     return res
 
 
+def bench_predictor(binary, repeats):
+    """The Predictor's single-row and batch paths and XGBoost's Python single-row
+    prediction, in one process (bench/predictor_bench.cc prints the ratios)."""
+    print(f"predictor benchmark: {load_line()}", flush=True)
+    out = subprocess.run([binary, f"--benchmark_repetitions={repeats}",
+                          "--benchmark_report_aggregates_only=true"],
+                         check=True, capture_output=True, text=True)
+    lines = [l for l in out.stdout.splitlines() if l.startswith(("single row", "ratios", "batch"))]
+    for l in lines:
+        print("  " + l, flush=True)
+    return lines
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--mlpipe", required=True)
@@ -524,8 +537,9 @@ def main():
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1,
                     help="threads of both sides in every suite (default: the CPUs)")
-    ap.add_argument("--suites", default="profile,fit,train,store,run,tracking,capi,serve",
-                    help="comma-separated: profile, fit, train, store, run, tracking, capi, serve")
+    ap.add_argument("--suites", default="profile,fit,train,store,run,tracking,capi,serve,predictor",
+                    help="comma-separated: profile, fit, train, store, run, tracking, capi, serve, "
+                         "predictor")
     ap.add_argument("--capi-bench", default=None,
                     help="the capi_bench binary (default: beside --mlpipe)")
     ap.add_argument("--store-bench", default=None,
@@ -575,6 +589,9 @@ def main():
         sys.path.insert(0, HERE)
         from serve_bench import bench_serve
         results["serve"] = bench_serve(mlpipe, repeats=3, threads=args.threads)
+    if "predictor" in suites:
+        results["predictor"] = bench_predictor(os.path.join(os.path.dirname(mlpipe),
+                                                            "predictor_bench"), args.repeats)
     with open(os.path.join(OUT, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
 
