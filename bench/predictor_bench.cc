@@ -97,7 +97,8 @@ const Setup& GetSetup() {
     OrDie(pipeline.FitTransform(setup->data, setup->data.FindColumn("y")));
     table::DenseMatrix x = OrDie(pipeline.ToMatrix(setup->data));
     std::vector<float> y(kRows);
-    for (size_t r = 0; r < kRows; ++r) y[r] = static_cast<float>(setup->data.column(20).float64s()[r]);
+    for (size_t r = 0; r < kRows; ++r)
+      y[r] = static_cast<float>(setup->data.column(20).float64s()[r]);
     models::Dataset train{&x, y, {}};
     models::FitOptions o;
     o.task = models::Task::kBinary;
@@ -271,14 +272,16 @@ int main(int argc, char** argv) {
   }
   std::filesystem::remove_all(dir);
   auto us = [&](const char* n) { return reporter.ns[n] / 1000.0; };
-  std::printf("\nsingle row (us): row path %.3f, row path from JSON %.3f, old columnar path %.3f, "
-              "model alone %.3f, XGBoost inplace_predict from Python %.3f\n",
-              us("BM_RowPathValues"), us("BM_RowPathJson"), us("BM_ColumnarRowJson"),
-              us("BM_ModelOnlyRow"), xgb_us);
-  std::printf("ratios: old columnar / row path %.1fx; XGBoost Python / row path %.1fx; "
-              "XGBoost Python / row path from JSON %.1fx\n",
-              us("BM_ColumnarRowJson") / us("BM_RowPathValues"), xgb_us / us("BM_RowPathValues"),
-              xgb_us / us("BM_RowPathJson"));
+  std::printf(
+      "\nsingle row (us): row path %.3f, row path from JSON %.3f, old columnar path %.3f, "
+      "model alone %.3f, XGBoost inplace_predict from Python %.3f\n",
+      us("BM_RowPathValues"), us("BM_RowPathJson"), us("BM_ColumnarRowJson"), us("BM_ModelOnlyRow"),
+      xgb_us);
+  std::printf(
+      "ratios: old columnar / row path %.1fx; XGBoost Python / row path %.1fx; "
+      "XGBoost Python / row path from JSON %.1fx\n",
+      us("BM_ColumnarRowJson") / us("BM_RowPathValues"), xgb_us / us("BM_RowPathValues"),
+      xgb_us / us("BM_RowPathJson"));
   const double r1 = reporter.items["BM_Batch/1/real_time"];
   const double r2 = reporter.items["BM_Batch/2/real_time"];
   std::printf("batch rows/s: 1 thread %.0f, 2 threads %.0f (x%.2f)\n", r1, r2, r2 / r1);
