@@ -106,8 +106,8 @@ TEST(CApi, VersionAndSchema) {
   }
 }
 
-// Every row of the file through the matrix entry, through one JSON array and
-// one JSON row at a time: the three agree exactly.
+// Every row of the file through the matrix entry, through one JSON array,
+// one JSON row at a time and one matrix row at a time: all agree exactly.
 void ExpectEntriesAgree(const std::string& name) {
   Model model(name);
   ASSERT_NE(model.m, nullptr);
@@ -163,6 +163,19 @@ void ExpectEntriesAgree(const std::string& name) {
     for (size_t j = 0; j < width; ++j) EXPECT_EQ(o[j], out[r * width + j]) << "row " << r;
     if (!reg) {
       EXPECT_EQ(label, labels[r]) << "row " << r;
+    }
+    // One row through the matrix entry (the Predictor's row path).
+    int label1 = -1;
+    std::vector<double> o1(width);
+    ASSERT_EQ(mlpipe_predict_matrix(model.m, 1, in.numeric.data() + r * in.nn, in.nn,
+                                    in.categorical.data() + r * in.nc, in.nc,
+                                    reg ? nullptr : &label1, reg ? 0 : 1, reg ? nullptr : o1.data(),
+                                    reg ? 0 : width, reg ? o1.data() : nullptr, reg ? 1 : 0),
+              MLPIPE_OK)
+        << LastError();
+    for (size_t j = 0; j < width; ++j) EXPECT_EQ(o1[j], out[r * width + j]) << "row " << r;
+    if (!reg) {
+      EXPECT_EQ(label1, labels[r]) << "row " << r;
     }
   }
   if (!reg) {

@@ -135,4 +135,30 @@ void WriteScores(const bundle::Scores& s, const OutputBuffers& out) {
   if (out.values) std::copy(s.values.begin(), s.values.end(), out.values);
 }
 
+Status PredictOneMatrixRow(const mlpipe_model& model, const double* numeric,
+                           const char* const* categorical, const OutputBuffers& out) {
+  const bundle::Predictor& p = *model.predictor;
+  // Per thread, reused: the row and output scratch of the last call.
+  thread_local std::vector<bundle::RowValue> row;
+  thread_local std::vector<double> scores;
+  row.assign(p.bundle().schema.columns.size(), std::monostate());
+  for (size_t j = 0; j < model.numeric_columns.size(); ++j) {
+    if (!std::isnan(numeric[j])) row[model.numeric_columns[j]] = numeric[j];
+  }
+  for (size_t j = 0; j < model.categorical_columns.size(); ++j) {
+    if (categorical[j] != nullptr)
+      row[model.categorical_columns[j]] = std::string_view(categorical[j]);
+  }
+  scores.resize(p.num_outputs());
+  int32_t label = 0;
+  MLPIPE_RETURN_IF_ERROR(p.PredictRowValues(row, scores, &label));
+  if (p.bundle().task == models::Task::kRegression) {
+    if (out.values) out.values[0] = scores[0];
+  } else {
+    if (out.labels) out.labels[0] = label;
+    if (out.probabilities) std::copy(scores.begin(), scores.end(), out.probabilities);
+  }
+  return Status::OK();
+}
+
 }  // namespace mlpipe::capi

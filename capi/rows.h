@@ -45,5 +45,10 @@ struct OutputBuffers {
 Status CheckBuffers(const mlpipe_model& model, size_t rows, const OutputBuffers& out);
 // Copies `scores` into the buffers (CheckBuffers passed).
 void WriteScores(const bundle::Scores& scores, const OutputBuffers& out);
+// One row of the matrix form scored through the Predictor's row path (no
+// table, no allocation once the thread has scored a row), written into the
+// buffers (CheckBuffers passed for one row). REQUIRES: row_path().
+Status PredictOneMatrixRow(const mlpipe_model& model, const double* numeric,
+                           const char* const* categorical, const OutputBuffers& out);
 
 }  // namespace mlpipe::capi

@@ -68,6 +68,9 @@ int mlpipe_predict_matrix(const mlpipe_model* model, size_t rows, const double* 
                             values, values_len};
     MLPIPE_RETURN_IF_ERROR(mlpipe::capi::CheckBuffers(*model, rows, out));
     if (rows == 0) return Status::OK();
+    if (rows == 1 && model->predictor->row_path()) {
+      return mlpipe::capi::PredictOneMatrixRow(*model, numeric, categorical, out);
+    }
     const mlpipe::table::Table t = mlpipe::capi::MatrixTable(*model, rows, numeric, categorical);
     MLPIPE_ASSIGN_OR_RETURN(mlpipe::bundle::Scores scores, model->predictor->Predict(t));
     mlpipe::capi::WriteScores(scores, out);
